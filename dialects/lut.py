@@ -1,0 +1,392 @@
+"""The `lut` dialect: truth tables over small integers.
+
+`lut.table` is the only op. Its operands are signless integers `i<w_0> ... i<w_{n-1}>`,
+its result is one signless integer `i<w_out>`, and its `table` property is a
+`DenseIntOrFPElementsAttr` of type `tensor<2^(w_0+...+w_{n-1}) x i<w_out>>`.
+
+The index into the table is the concatenation of the operands with operand 0 in the
+most significant bits (the convention of CIRCT's `comb.truth_table`, generalised to
+multi-bit operands). Entries are the result's bit pattern modulo 2^w_out, so in an
+`i2` table `3` and `-1` denote the same entry.
+
+Custom form (the generic form also parses):
+
+    %y = lut.table(%a, %b) [0, 1, 3, 2, 0, 0, 1, 1, 2, 2, 3, 3, 1, 0, 0, 1] : (i2, i2) -> i2
+
+Tables of more than `LIST_FORM_MAX_ENTRIES` entries print in MLIR's hex form, one
+little-endian entry of 1, 2, 4 or 8 bytes per element (the bytes of the dense
+attribute), which parses about sixty times faster than a list:
+
+    %y = lut.table(%a, %b) "0x00010302..." : (i4, i4) -> i2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import (
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
+    IntegerAttr,
+    IntegerType,
+    Signedness,
+    TensorType,
+)
+from xdsl.ir import Dialect, Operation, SSAValue
+from xdsl.irdl import (
+    IRDLOperation,
+    irdl_op_definition,
+    prop_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+)
+from xdsl.parser import Parser
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+from xdsl.printer import Printer
+from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
+from xdsl.utils.exceptions import VerifyException
+
+LIST_FORM_MAX_ENTRIES = 64
+"""Tables with at most this many entries print as a list, larger ones in hex."""
+
+MAX_INPUT_BITS = 30
+"""A table indexed by more bits than this is rejected by the verifier."""
+
+def _entry_bytes(width: int) -> int:
+    """Bytes per entry in a dense attribute of `i<width>` (as xDSL and MLIR store it)."""
+    return 1 if width <= 8 else 2 if width <= 16 else 4 if width <= 32 else 8
+
+
+def mask(width: int) -> int:
+    return (1 << width) - 1
+
+
+def int_width(value: SSAValue) -> int:
+    assert isinstance(value.type, IntegerType)
+    return value.type.width.data
+
+
+def dense_table_attr(values: np.ndarray | Sequence[int], width: int) -> DenseIntOrFPElementsAttr:
+    """Builds the `table` property from entries (taken modulo 2^width) without a Python loop."""
+    if width > 64:
+        raise ValueError(f"table entries of {width} bits are not supported (at most 64)")
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "iub":
+        raise TypeError("table entries must be integers")
+    arr = arr.astype(np.uint64, copy=False) & np.uint64(mask(width))
+    data = arr.astype("<u%d" % _entry_bytes(width)).tobytes()
+    ttype = TensorType(IntegerType(width), [len(arr)])
+    return DenseIntOrFPElementsAttr(ttype, BytesAttr(data))
+
+
+def dense_table_values(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
+    """The entries of a `table` property as uint64, normalised modulo 2^width."""
+    elt = attr.get_element_type()
+    assert isinstance(elt, IntegerType)
+    width = elt.width.data
+    nbytes = _entry_bytes(width)
+    raw = np.frombuffer(attr.data.data, dtype="<u%d" % nbytes)
+    return raw.astype(np.uint64) & np.uint64(mask(width))
+
+
+class TableCanonicalizationPatterns(HasCanonicalizationPatternsTrait):
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        return (  # defined below; looked up when the pass runs
+            FoldConstantOperands(),
+            DropUnusedOperands(),
+            ForwardIdentity(),
+            MergeIdenticalTables(),
+        )
+
+
+@irdl_op_definition
+class TableOp(IRDLOperation):
+    """A truth table: result = table[concat(operands)], operand 0 most significant."""
+
+    name = "lut.table"
+
+    inputs = var_operand_def(IntegerType)
+    output = result_def(IntegerType)
+    table = prop_def(DenseIntOrFPElementsAttr)
+
+    traits = traits_def(Pure(), TableCanonicalizationPatterns())
+
+    def __init__(
+        self,
+        inputs: Sequence[SSAValue | Operation],
+        table: np.ndarray | Sequence[int] | DenseIntOrFPElementsAttr,
+        out_width: int | None = None,
+        attributes: dict | None = None,
+    ):
+        if not isinstance(table, DenseIntOrFPElementsAttr):
+            if out_width is None:
+                raise ValueError("out_width is required when the table is given as values")
+            table = dense_table_attr(table, out_width)
+        elt = table.get_element_type()
+        assert isinstance(elt, IntegerType)
+        super().__init__(
+            operands=[list(inputs)],
+            result_types=[IntegerType(elt.width.data)],
+            properties={"table": table},
+            attributes=attributes,
+        )
+
+    # ----------------------------------------------------------------- accessors
+    @property
+    def input_widths(self) -> list[int]:
+        return [int_width(v) for v in self.inputs]
+
+    @property
+    def input_bits(self) -> int:
+        return sum(self.input_widths)
+
+    @property
+    def out_width(self) -> int:
+        return int_width(self.output)
+
+    def values(self) -> np.ndarray:
+        """The entries as a uint64 array of length 2^input_bits, modulo 2^out_width."""
+        return dense_table_values(self.table)
+
+    # ----------------------------------------------------------------- verifier
+    def verify_(self) -> None:
+        for i, v in enumerate(self.inputs):
+            t = v.type
+            if not isinstance(t, IntegerType) or t.signedness.data != Signedness.SIGNLESS:
+                raise VerifyException(f"operand #{i} must be a signless integer, got {t}")
+        rt = self.output.type
+        if not isinstance(rt, IntegerType) or rt.signedness.data != Signedness.SIGNLESS:
+            raise VerifyException(f"result must be a signless integer, got {rt}")
+        ttype = self.table.type
+        if not isinstance(ttype, TensorType) or len(ttype.get_shape()) != 1:
+            raise VerifyException(
+                f"'table' must be a one-dimensional tensor, got {ttype}"
+            )
+        elt = ttype.get_element_type()
+        if not isinstance(elt, IntegerType) or elt.signedness.data != Signedness.SIGNLESS:
+            raise VerifyException(
+                f"'table' entries must be signless integers, got {elt}"
+            )
+        if elt.width.data != rt.width.data:
+            raise VerifyException(
+                f"'table' entries are i{elt.width.data} but the result is i{rt.width.data}"
+            )
+        bits = self.input_bits
+        if bits > MAX_INPUT_BITS:
+            raise VerifyException(
+                f"table is indexed by {bits} input bits; at most {MAX_INPUT_BITS} are supported"
+            )
+        expected = 1 << bits
+        got = ttype.get_shape()[0]
+        if got != expected:
+            widths = ", ".join(f"i{w}" for w in self.input_widths)
+            raise VerifyException(
+                f"'table' has {got} entries but the operands ({widths}) "
+                f"need 2^{bits} = {expected}"
+            )
+
+    # ----------------------------------------------------------------- custom form
+    @classmethod
+    def parse(cls, parser: Parser) -> TableOp:
+        operands = parser.parse_comma_separated_list(
+            parser.Delimiter.PAREN, parser.parse_unresolved_operand
+        )
+        pos = parser.pos
+        hex_str = parser.parse_optional_str_literal()
+        entries: list[int] | None = None
+        if hex_str is None:
+            entries = parser.parse_comma_separated_list(
+                parser.Delimiter.SQUARE, parser.parse_integer
+            )
+        attributes = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        in_types = parser.parse_comma_separated_list(
+            parser.Delimiter.PAREN, parser.parse_type
+        )
+        parser.parse_punctuation("->")
+        out_type = parser.parse_type()
+        if not isinstance(out_type, IntegerType):
+            parser.raise_error(f"result must be an integer type, got {out_type}")
+        width = out_type.width.data
+        if width > 64:
+            parser.raise_error(f"table entries of {width} bits are not supported (at most 64)")
+        if len(in_types) != len(operands):
+            parser.raise_error(
+                f"{len(operands)} operands but {len(in_types)} operand types"
+            )
+        resolved = parser.resolve_operands(operands, in_types, pos)
+        if entries is not None:
+            table = dense_table_attr(np.array([e & mask(width) for e in entries], dtype=np.uint64), width)
+        else:
+            assert hex_str is not None
+            if not hex_str.startswith("0x"):
+                parser.raise_error("a hex table must start with 0x", pos, parser.pos)
+            try:
+                data = bytes.fromhex(hex_str[2:])
+            except ValueError:
+                parser.raise_error("malformed hex table", pos, parser.pos)
+            if len(data) % _entry_bytes(width):
+                parser.raise_error(
+                    f"hex table has {len(data)} bytes, not a multiple of {_entry_bytes(width)} "
+                    f"bytes per i{width} entry",
+                    pos,
+                    parser.pos,
+                )
+            n = len(data) // _entry_bytes(width)
+            table = DenseIntOrFPElementsAttr(TensorType(IntegerType(width), [n]), BytesAttr(data))
+        op = cls(resolved, table)
+        op.attributes.update(attributes or {})
+        return op
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string("(")
+        printer.print_list(self.inputs, printer.print_ssa_value)
+        printer.print_string(") ")
+        n = self.table.type.get_shape()[0]
+        if n <= LIST_FORM_MAX_ENTRIES:
+            printer.print_string("[" + ", ".join(str(int(v)) for v in self.values()) + "]")
+        else:
+            width = self.out_width
+            data = self.values().astype("<u%d" % _entry_bytes(width)).tobytes()
+            printer.print_string('"0x' + data.hex().upper() + '"')
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : (")
+        printer.print_list((v.type for v in self.inputs), printer.print_attribute)
+        printer.print_string(") -> ")
+        printer.print_attribute(self.output.type)
+
+
+# --------------------------------------------------------------------- canonicalization
+
+
+def constant_value(value: SSAValue) -> int | None:
+    """The bit pattern of `value` if it is an integer constant (arith or hw), else None."""
+    owner = value.owner
+    if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
+        return owner.value.value.data & mask(int_width(value))
+    if getattr(owner, "name", None) == "hw.constant":
+        attr = owner.properties.get("value") or owner.attributes.get("value")
+        if isinstance(attr, IntegerAttr):
+            return attr.value.data & mask(int_width(value))
+    return None
+
+
+def _shaped(op: TableOp) -> np.ndarray:
+    """The table as an n-dimensional array, axis k indexed by operand k."""
+    return op.values().reshape([1 << w for w in op.input_widths] or [1])
+
+
+def _replace_table(
+    rewriter: PatternRewriter, op: TableOp, inputs: list[SSAValue], values: np.ndarray
+) -> None:
+    width = op.out_width
+    flat = values.reshape(-1)
+    if not inputs:
+        # A table of no operands is a constant.
+        const = arith.ConstantOp(IntegerAttr(_as_signless(int(flat[0]), width), IntegerType(width)))
+        rewriter.replace_matched_op(const)
+        return
+    rewriter.replace_matched_op(TableOp(inputs, flat, width, dict(op.attributes)))
+
+
+def _as_signless(value: int, width: int) -> int:
+    """`value` (a bit pattern) as the signed integer MLIR prints for a signless type."""
+    value &= mask(width)
+    return value - (1 << width) if width > 1 and value >> (width - 1) else value
+
+
+class FoldConstantOperands(RewritePattern):
+    """Substitutes constant operands into the table (and a table of no operands into a constant)."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: TableOp, rewriter: PatternRewriter) -> None:
+        consts = [constant_value(v) for v in op.inputs]
+        if not op.inputs or all(c is None for c in consts):
+            if not op.inputs:
+                _replace_table(rewriter, op, [], op.values())
+            return
+        table = _shaped(op)
+        index = tuple(slice(None) if c is None else c for c in consts)
+        kept = [v for v, c in zip(op.inputs, consts) if c is None]
+        _replace_table(rewriter, op, kept, table[index])
+
+
+class DropUnusedOperands(RewritePattern):
+    """Removes operands the table does not depend on, and merges repeated operands."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: TableOp, rewriter: PatternRewriter) -> None:
+        table = _shaped(op)
+        inputs = list(op.inputs)
+        changed = False
+        # Repeated operand: keep the diagonal.
+        for j in range(len(inputs) - 1, 0, -1):
+            for i in range(j):
+                if inputs[i] is inputs[j]:
+                    table = np.diagonal(table, axis1=i, axis2=j)  # new axis moves last
+                    table = np.moveaxis(table, -1, i)
+                    del inputs[j]
+                    changed = True
+                    break
+        # Operand the table does not depend on.
+        for k in range(len(inputs) - 1, -1, -1):
+            first = np.take(table, [0], axis=k)
+            if np.array_equal(np.broadcast_to(first, table.shape), table):
+                table = np.take(table, 0, axis=k)
+                del inputs[k]
+                changed = True
+        if changed:
+            _replace_table(rewriter, op, inputs, np.ascontiguousarray(table))
+
+
+class ForwardIdentity(RewritePattern):
+    """A one-operand table that is the identity on an operand of the result's width."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: TableOp, rewriter: PatternRewriter) -> None:
+        if len(op.inputs) != 1 or op.input_widths[0] != op.out_width:
+            return
+        if np.array_equal(op.values(), np.arange(1 << op.out_width, dtype=np.uint64)):
+            rewriter.replace_matched_op([], [op.inputs[0]])
+
+
+class MergeIdenticalTables(RewritePattern):
+    """Two tables with the same operands and the same entries compute the same value."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: TableOp, rewriter: PatternRewriter) -> None:
+        if not op.inputs:
+            return
+        block = op.parent_block()
+        if block is None:
+            return
+        mine = None
+        for use in op.inputs[0].uses:
+            other = use.operation
+            if (
+                other is op
+                or not isinstance(other, TableOp)
+                or other.parent_block() is not block
+                or other.output.type != op.output.type
+                or list(other.inputs) != list(op.inputs)
+                or not other.is_before_in_block(op)
+            ):
+                continue
+            if mine is None:
+                mine = op.values()
+            if np.array_equal(other.values(), mine):
+                rewriter.replace_matched_op([], [other.output])
+                return
+
+
+
+
+LUT = Dialect("lut", [TableOp], [])

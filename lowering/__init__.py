@@ -1,0 +1,1 @@
+"""lutopt lowering passes."""

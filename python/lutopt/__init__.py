@@ -1,0 +1,1 @@
+"""lutopt: quantized neural networks to LUT circuits."""

@@ -1,0 +1,105 @@
+"""Located errors: every problem with the user's input is reported as
+`file:line:col: error: message`, the way MLIR tools do.
+
+Ops parsed from a file carry a `FileLineColLoc` (set by `LocatingParser`), passes raise
+`LutoptError(message, op)`, and the driver turns that into one line on stderr.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr
+from xdsl.ir import Operation
+from xdsl.parser import Parser
+from xdsl.utils.exceptions import ParseError
+
+
+class LutoptError(Exception):
+    """An error in the user's input, optionally attached to an op (for its location)."""
+
+    def __init__(self, message: str, op: Operation | None = None, location: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.op = op
+        self._location = location
+
+    @property
+    def location(self) -> str | None:
+        if self._location is not None:
+            return self._location
+        return op_location(self.op) if self.op is not None else None
+
+    def format(self) -> str:
+        loc = self.location
+        return f"{loc}: error: {self.message}" if loc else f"error: {self.message}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def op_location(op: Operation | None) -> str | None:
+    """`file:line:col` of the nearest op (itself or an ancestor) that has a file location."""
+    while op is not None:
+        loc = op.location
+        if isinstance(loc, FileLineColLoc):
+            return f"{loc.filename.data}:{loc.line.data}:{loc.column.data}"
+        op = op.parent_op()
+    return None
+
+
+def set_location(op: Operation, source: Operation) -> Operation:
+    """Gives `op` the location of `source` (for ops created by a rewrite)."""
+    op.location = source.location
+    return op
+
+
+class LocatingParser(Parser):
+    """An xDSL parser that gives every op it parses a `FileLineColLoc` of where it starts."""
+
+    def __init__(self, ctx: Context, text: str, name: str = "<stdin>", line_offset: int = 0):
+        super().__init__(ctx, text, name)
+        starts = [0]
+        pos = text.find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+        self._line_starts = starts
+        self._line_offset = line_offset
+        self._filename = StringAttr(name)
+
+    def _line_col(self, pos: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._line_starts, pos) - 1
+        return line + 1 + self._line_offset, pos - self._line_starts[line] + 1
+
+    def parse_operation(self) -> Operation:
+        start = self._current_token.span.start
+        op = super().parse_operation()
+        if not isinstance(op.location, FileLineColLoc):
+            line, col = self._line_col(start)
+            op.location = FileLineColLoc(self._filename, IntAttr(line), IntAttr(col))
+        return op
+
+
+def parse_error_location(e: ParseError) -> str:
+    loc = e.span.get_location()
+    return f"{loc.file}:{loc.line}:{loc.col}"
+
+
+def format_parse_error(e: ParseError) -> str:
+    msg = e.msg.strip().splitlines()[0] if e.msg.strip() else "parse error"
+    return f"{parse_error_location(e)}: error: {msg}"
+
+
+def verify_located(module: ModuleOp, ops: Iterable[Operation] | None = None) -> None:
+    """Verifies every op, raising a `LutoptError` located at the first op that fails."""
+    for op in module.walk() if ops is None else ops:
+        try:
+            op.verify(verify_nested_ops=False)
+        except LutoptError:
+            raise
+        except Exception as e:  # VerifyException, and ValueError from xDSL internals
+            msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise LutoptError(f"'{op.name}' op {msg}", op) from e

@@ -1,0 +1,70 @@
+"""Registration of lutopt's dialects, passes and targets.
+
+`LUTOPT_UNIVERSE` is an xDSL `Universe`, published through the `xdsl.universe` entry
+point, so plain `xdsl-opt` sees lutopt's dialects and passes. The `lutopt` driver uses
+the same tables. Every entry is a factory, so nothing is imported until it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xdsl.ir import Dialect
+from xdsl.passes import ModulePass
+from xdsl.universe import Universe
+from xdsl.utils.target import Target
+
+
+def _lut() -> Dialect:
+    from lutopt.dialects.lut import LUT
+
+    return LUT
+
+
+def lutopt_dialects() -> dict[str, Callable[[], Dialect]]:
+    return {"lut": _lut}
+
+
+def lutopt_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    def lut_to_rtl():
+        from lutopt.lowering.lut_to_rtl import ConvertLutToRtl
+
+        return ConvertLutToRtl
+
+    def rtl_pipeline():
+        from lutopt.lowering.pipelining import RtlPipeline
+
+        return RtlPipeline
+
+    def lower_to_rtl():
+        from lutopt.lowering.pipelines import LowerToRtl
+
+        return LowerToRtl
+
+    def prepare_verilog():
+        from lutopt.lowering.verilog import PrepareForVerilog
+
+        return PrepareForVerilog
+
+    return {
+        "convert-lut-to-rtl": lut_to_rtl,
+        "rtl-pipeline": rtl_pipeline,
+        "lower-to-rtl": lower_to_rtl,
+        "prepare-for-verilog": prepare_verilog,
+    }
+
+
+def lutopt_targets() -> dict[str, Callable[[], type[Target]]]:
+    def verilog():
+        from lutopt.lowering.verilog import VerilogTarget
+
+        return VerilogTarget
+
+    return {"verilog": verilog}
+
+
+LUTOPT_UNIVERSE = Universe(
+    all_dialects=lutopt_dialects(),
+    all_passes=lutopt_passes(),
+    all_targets=lutopt_targets(),
+)

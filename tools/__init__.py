@@ -1,0 +1,1 @@
+"""lutopt command-line tools."""
