@@ -371,6 +371,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RecursionError:
         print("error: input nested too deeply", file=sys.stderr)
         return 1
+    except Exception as e:  # a bug in lutopt, not in the input
+        if os.environ.get("LUTOPT_DEBUG"):
+            raise
+        print(
+            f"error: internal error: {type(e).__name__}: {e}\n"
+            "  (this is a bug in lutopt; set LUTOPT_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr
 from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import ParseError
+from xdsl.utils.lexer import Span
 
 
 class LutoptError(Exception):
@@ -69,6 +70,23 @@ class LocatingParser(Parser):
         self._line_starts = starts
         self._line_offset = line_offset
         self._filename = StringAttr(name)
+        self._first_use: dict[str, Span] = {}
+
+    def resolve_operand(self, operand, type):  # type: ignore[override]
+        if operand.operand_name not in self.ssa_values:
+            self._first_use.setdefault(operand.operand_name, operand.span)
+        return super().resolve_operand(operand, type)
+
+    def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
+        try:
+            return super().parse_module(allow_implicit_module)
+        except ParseError as e:
+            if "used but not defined" in e.msg and self.forward_ssa_references:
+                name = next(iter(self.forward_ssa_references))
+                span = self._first_use.get(name)
+                if span is not None:
+                    raise ParseError(span, f"use of undefined value '%{name}'") from e
+            raise
 
     def _line_col(self, pos: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._line_starts, pos) - 1

@@ -1,0 +1,48 @@
+// RUN: lutopt %s -p convert-lut-to-rtl --split-input-file | filecheck %s
+
+// One table bit: a 4-bit column constant (XOR: entries 0,1,1,0 -> bits 0b0110 = 6),
+// bitcast to an array of bits, indexed by the concatenated operands (operand 0 high).
+// CHECK-LABEL: hw.module @xor2(in %a: i1, in %b: i1, out out0: i1)
+// CHECK-NEXT: %[[IDX:.*]] = comb.concat %a, %b : i1, i1
+// CHECK-NEXT: %[[COL:.*]] = hw.constant 6 : i4
+// CHECK-NEXT: %[[ARR:.*]] = hw.bitcast %[[COL]] : (i4) -> !hw.array<4xi1>
+// CHECK-NEXT: %[[Y:.*]] = hw.array_get %[[ARR]][%[[IDX]]] : !hw.array<4xi1>, i2
+// CHECK-NEXT: hw.output %[[Y]] : i1
+func.func @xor2(%a: i1, %b: i1) -> i1 {
+  %y = lut.table(%a, %b) [0, 1, 1, 0] : (i1, i1) -> i1
+  func.return %y : i1
+}
+
+// -----
+
+// Two result bits: one column per bit, concatenated with bit 1 first.
+// Entries 0,1,2,3 of (i2) -> i2: bit 0 column 0b1010 = 10 (-6 as signless i4), bit 1 0b1100.
+// CHECK-LABEL: hw.module @two_bits(in %a: i2, out out0: i2)
+// CHECK: %[[C0:.*]] = hw.constant -6 : i4
+// CHECK: %[[B0:.*]] = hw.array_get %{{.*}}[%a]
+// CHECK: %[[C1:.*]] = hw.constant -4 : i4
+// CHECK: %[[B1:.*]] = hw.array_get %{{.*}}[%a]
+// CHECK: %[[R:.*]] = comb.concat %[[B1]], %[[B0]] : i1, i1
+// CHECK: hw.output %[[R]] : i2
+func.func @two_bits(%a: i2) -> i2 {
+  %y = lut.table(%a) [0, 1, 2, 3] : (i2) -> i2
+  func.return %y : i2
+}
+
+// -----
+
+// Constants and calls.
+// CHECK-LABEL: hw.module @callee(in %x: i1, out out0: i1)
+// CHECK-LABEL: hw.module @caller(in %in0: i1, out out0: i1, out out1: i2)
+// CHECK: %[[C:.*]] = hw.constant 1 : i2
+// CHECK: %[[R:.*]] = hw.instance "{{.*}}" @callee(x: %in0: i1) -> (out0: i1)
+// CHECK: hw.output %[[R]], %[[C]] : i1, i2
+func.func @callee(%x: i1) -> i1 {
+  %y = lut.table(%x) [1, 0] : (i1) -> i1
+  func.return %y : i1
+}
+func.func @caller(%0: i1) -> (i1, i2) {
+  %c = arith.constant 1 : i2
+  %r = func.call @callee(%0) : (i1) -> i1
+  func.return %r, %c : i1, i2
+}
