@@ -21,8 +21,14 @@ def _lut() -> Dialect:
     return LUT
 
 
+def _gate() -> Dialect:
+    from lutopt.dialects.gate import GATE
+
+    return GATE
+
+
 def lutopt_dialects() -> dict[str, Callable[[], Dialect]]:
-    return {"lut": _lut}
+    return {"lut": _lut, "gate": _gate}
 
 
 def lutopt_passes() -> dict[str, Callable[[], type[ModulePass]]]:

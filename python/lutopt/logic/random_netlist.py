@@ -1,0 +1,87 @@
+"""Random gate netlists for tests and benchmarks.
+
+`random_layered` builds a difflogic-style network: layers of gates, each gate reading two
+nodes of the previous layer (occasionally any earlier node), with random functions.
+`random_dag` builds an unstructured random DAG (fanins anywhere earlier).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lutopt.logic.netlist import GateNetlist
+
+
+def random_layered(
+    num_inputs: int,
+    num_gates: int,
+    width: int | None = None,
+    num_outputs: int | None = None,
+    seed: int = 0,
+    skip_fraction: float = 0.05,
+    functions: np.ndarray | None = None,
+) -> GateNetlist:
+    """`num_gates` gates in layers of `width` (default `num_inputs`); outputs are the last
+    layer (or its first `num_outputs` gates). A fraction `skip_fraction` of fanins reach
+    any earlier node instead of the previous layer. `functions` restricts the gate
+    functions drawn (default: all 16)."""
+    rng = np.random.default_rng(seed)
+    width = width or num_inputs
+    fns = np.arange(16, dtype=np.uint8) if functions is None else np.asarray(functions, dtype=np.uint8)
+    fn = fns[rng.integers(0, len(fns), num_gates)]
+    gate_ids = np.arange(num_gates)
+    layer = gate_ids // width
+    own = 1 + num_inputs + gate_ids
+    # Previous layer: the inputs for layer 0, else the gates of layer - 1.
+    prev_start = np.where(layer == 0, 1, 1 + num_inputs + (layer - 1) * width)
+    prev_size = np.where(layer == 0, num_inputs, width)
+    pick = lambda: prev_start + rng.integers(0, 1 << 62, num_gates) % prev_size  # noqa: E731
+    a, b = pick(), pick()
+    skip = rng.random((2, num_gates)) < skip_fraction
+    anywhere = lambda: 1 + rng.integers(0, 1 << 62, num_gates) % (own - 1)  # noqa: E731
+    a = np.where(skip[0], anywhere(), a)
+    b = np.where(skip[1], anywhere(), b)
+    last = gate_ids[layer == layer.max()] if num_gates else gate_ids
+    outs = 1 + num_inputs + last
+    if num_outputs is not None:
+        outs = outs[:num_outputs]
+    return GateNetlist(
+        num_inputs=num_inputs,
+        fn=fn.astype(np.uint8),
+        a=a.astype(np.int32),
+        b=b.astype(np.int32),
+        outputs=outs.astype(np.int32),
+        output_neg=rng.random(len(outs)) < 0.5,
+    )
+
+
+def random_dag(
+    num_inputs: int,
+    num_gates: int,
+    num_outputs: int,
+    seed: int = 0,
+    functions: np.ndarray | None = None,
+    locality: int | None = None,
+) -> GateNetlist:
+    """A random DAG: each gate reads two earlier nodes (within `locality` nodes of itself
+    when given, which makes deeper netlists); outputs are random nodes, complemented at random."""
+    rng = np.random.default_rng(seed)
+    fns = np.arange(16, dtype=np.uint8) if functions is None else np.asarray(functions, dtype=np.uint8)
+    own = 1 + num_inputs + np.arange(num_gates)
+    if locality is None:
+        lo = np.zeros(num_gates, dtype=np.int64)
+    else:
+        lo = np.maximum(own - locality, 0)
+    span = own - lo
+    a = lo + rng.integers(0, 1 << 62, num_gates) % span
+    b = lo + rng.integers(0, 1 << 62, num_gates) % span
+    total = 1 + num_inputs + num_gates
+    outs = rng.integers(0, total, num_outputs)
+    return GateNetlist(
+        num_inputs=num_inputs,
+        fn=fns[rng.integers(0, len(fns), num_gates)].astype(np.uint8),
+        a=a.astype(np.int32),
+        b=b.astype(np.int32),
+        outputs=outs.astype(np.int32),
+        output_neg=rng.random(num_outputs) < 0.5,
+    )
