@@ -334,6 +334,11 @@ def write_output(path: str | None, text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    if os.path.exists(path) and not os.path.isfile(path):
+        # A device or a pipe (/dev/null, a FIFO): never replace it, write into it.
+        with open(path, "w") as f:
+            f.write(text)
+        return
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".lutopt-", dir=folder)
     try:
