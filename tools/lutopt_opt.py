@@ -18,28 +18,21 @@ import os
 import re
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import StringIO
 
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.passes import ModulePass, PassPipeline
+from xdsl.passes import ModulePass
 from xdsl.printer import Printer
 from xdsl.transforms import get_all_passes
 from xdsl.utils.arg_spec import parse_spec
-from xdsl.utils.exceptions import ArgSpecParseError, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from lutopt import registry
-from lutopt.diagnostics import (
-    LocatingParser,
-    LutoptError,
-    format_parse_error,
-    verify_located,
-)
+from lutopt.api import UPSTREAM_DIALECTS, parse_module, parse_pipeline, run_passes
+from lutopt.diagnostics import LutoptError
 
-UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "linalg", "tensor", "hw", "comb", "seq")
 
 
 @dataclass
@@ -71,6 +64,10 @@ class LutoptMain(xDSLOptMain):
         from xdsl.dialects import get_all_dialects
 
         upstream = get_all_dialects()
+        # linalg gets the named ops torch-mlir prints that xDSL lacks (batch_matmul, ...).
+        from lutopt.dialects.linalg_ext import linalg_with_extensions
+
+        upstream = {**upstream, "linalg": linalg_with_extensions}
         for name in UPSTREAM_DIALECTS:
             self.ctx.register_dialect(name, upstream[name])
         for name, factory in registry.all_dialects().items():
@@ -130,37 +127,12 @@ class LutoptMain(xDSLOptMain):
             for name, factory in registry.all_dialects().items():
                 if name not in self.ctx.registered_dialect_names:
                     self.ctx.register_dialect(name, factory)
-        try:
-            pipeline = PassPipeline.parse_spec(self.available_passes, self.args.passes)
-        except ValueError as e:
-            m = re.match(r"Unrecognized passes: \[(.*)\]", str(e))
-            if m:
-                names = ", ".join(m.group(1).replace("'", "").split(", "))
-                raise LutoptError(f"unknown pass '{names}' (see lutopt --help for the list)")
-            raise LutoptError(f"invalid pass pipeline: {e}")
-        except ArgSpecParseError as e:
-            raise LutoptError(f"invalid pass pipeline '{self.args.passes}': {e}")
-        except Exception as e:
-            raise LutoptError(f"invalid pass pipeline '{self.args.passes}': {e}")
-        passes: list[ModulePass] = []
-        for p in pipeline.passes:
-            passes.extend(expand_pass(p))
-        self.passes = passes
+        self.passes = parse_pipeline(self.args.passes, self.available_passes) if self.args.passes else []
 
     # ----------------------------------------------------------------- running
-    def parse_text(self, text: str, name: str, line_offset: int) -> ModuleOp:
-        parser = LocatingParser(self.ctx, text, name, line_offset)
-        return parser.parse_module(not self.args.no_implicit_module)
-
     def process_chunk(self, text: str, name: str, line_offset: int) -> str:
         """Parses, verifies, runs the pipeline and prints one chunk; raises on errors."""
-        try:
-            module = self.parse_text(text, name, line_offset)
-        except ParseError as e:
-            e.span = _with_line_offset(e.span, line_offset)
-            raise LutoptError(format_parse_error(e).split(": error: ", 1)[1], location=format_parse_error(e).split(": error: ", 1)[0]) from e
-        if not self.args.disable_verify:
-            verify_located(module)
+        module = parse_module(text, name, self.ctx, not self.args.disable_verify, line_offset)
         self.run_passes(module)
         out = StringIO()
         spec = parse_spec(self.args.target)
@@ -179,28 +151,24 @@ class LutoptMain(xDSLOptMain):
         return out.getvalue()
 
     def run_passes(self, module: ModuleOp) -> None:
-        check = self.args.check_passes
-        before = module.clone() if check else None
-        for p in self.passes:
-            start = time.perf_counter()
-            p.apply(self.ctx, module)
+        def after_pass(p: ModulePass, module: ModuleOp, seconds: float) -> None:
             if self.args.time_passes:
-                print(f"{p.name}: {time.perf_counter() - start:.3f} s", file=sys.stderr)
-            if not self.args.disable_verify:
-                try:
-                    verify_located(module)
-                except LutoptError as e:
-                    raise LutoptError(f"after pass '{p.name}': {e.message}", e.op) from e
+                print(f"{p.name}: {seconds:.3f} s", file=sys.stderr)
             if self.args.mlir_print_ir_after_all or self.args.print_between_passes:
                 sys.stderr.write(f"// -----// IR Dump After {p.name} //----- //\n")
                 Printer(stream=sys.stderr).print_op(module)
                 sys.stderr.write("\n\n")
-            if check:
-                from lutopt.sim.check import check_pass
 
-                assert before is not None
-                check_pass(before, module, p.name, self.args.check_vectors, self.args.seed)
-                before = module.clone()
+        run_passes(
+            module,
+            self.passes,
+            self.ctx,
+            check=self.args.check_passes,
+            check_vectors=self.args.check_vectors,
+            seed=self.args.seed,
+            verify=not self.args.disable_verify,
+            after_pass=after_pass,
+        )
 
     def run(self) -> int:
         name = self.args.input_file or "<stdin>"
@@ -260,17 +228,6 @@ class LutoptMain(xDSLOptMain):
 # --------------------------------------------------------------------- helpers
 
 
-def expand_pass(p: ModulePass) -> list[ModulePass]:
-    """A named pipeline (a pass with `expand()`) becomes the passes it stands for."""
-    expand = getattr(p, "expand", None)
-    if expand is None:
-        return [p]
-    result: list[ModulePass] = []
-    for q in expand():
-        result.extend(expand_pass(q))
-    return result
-
-
 def decode_source(raw: bytes, name: str) -> str:
     try:
         text = raw.decode("utf-8")
@@ -320,12 +277,6 @@ def _line_of(location: str | None) -> int | None:
         return int(parts[1])
     except (IndexError, ValueError):
         return None
-
-
-def _with_line_offset(span, offset: int):
-    import dataclasses
-
-    return dataclasses.replace(span, line_offset=offset) if offset else span
 
 
 def write_output(path: str | None, text: str) -> None:
