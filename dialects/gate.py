@@ -38,7 +38,7 @@ also parses; xDSL prints dense attributes of more than 100 elements in hex.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from xdsl.dialects.builtin import (
@@ -251,6 +251,28 @@ class GateNetlistOp(IRDLOperation):
 def netlist_of(op: GateNetlistOp) -> GateNetlist:
     """The `GateNetlist` that `op` holds."""
     return op.netlist()
+
+
+def set_netlist(op: GateNetlistOp, net: GateNetlist) -> None:
+    """Replaces the netlist `op` holds by `net`, which has the same numbers of inputs and
+    outputs (the operands and results stay)."""
+    if net.num_inputs != len(op.inputs) or net.num_outputs != len(op.results):
+        raise ValueError(
+            f"netlist with {net.num_inputs} inputs and {net.num_outputs} outputs cannot replace one with "
+            f"{len(op.inputs)} and {len(op.results)}"
+        )
+    lits = 2 * np.asarray(net.outputs, dtype=np.int64) + np.asarray(net.output_neg, dtype=np.int64)
+    op.properties["fn"] = _dense(np.asarray(net.fn), 8)
+    op.properties["a"] = _dense(np.asarray(net.a), 32)
+    op.properties["b"] = _dense(np.asarray(net.b), 32)
+    op.properties["outputs"] = _dense(lits, 32)
+
+
+def transform_netlists(module: Operation, transform: Callable[[GateNetlist], GateNetlist]) -> None:
+    """Applies `transform` to the netlist of every `gate.netlist` op in `module`."""
+    for op in list(module.walk()):
+        if isinstance(op, GateNetlistOp):
+            set_netlist(op, transform(op.netlist()))
 
 
 # --------------------------------------------------------------------- line form

@@ -57,6 +57,27 @@ def lutopt_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "rtl-pipeline": rtl_pipeline,
         "lower-to-rtl": lower_to_rtl,
         "prepare-for-verilog": prepare_verilog,
+        **_gate_passes(),
+    }
+
+
+def _gate_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    """The logic optimisation passes on `gate.netlist` (lowering/gate_*.py)."""
+
+    def factory(module: str, cls: str) -> Callable[[], type[ModulePass]]:
+        def load() -> type[ModulePass]:
+            import importlib
+
+            return getattr(importlib.import_module(f"lutopt.lowering.{module}"), cls)
+
+        return load
+
+    return {
+        "gate-strash": factory("gate_strash", "GateStrash"),
+        "gate-const-prop": factory("gate_const_prop", "GateConstProp"),
+        "gate-dce": factory("gate_dce", "GateDce"),
+        "gate-double-inversion": factory("gate_double_inversion", "GateDoubleInversion"),
+        "gate-balance": factory("gate_balance", "GateBalance"),
     }
 
 

@@ -74,7 +74,9 @@ def random_dag(
         lo = np.maximum(own - locality, 0)
     span = own - lo
     a = lo + rng.integers(0, 1 << 62, num_gates) % span
-    b = lo + rng.integers(0, 1 << 62, num_gates) % span
+    # b differs from a whenever there is a choice.
+    other = (a - lo + 1 + rng.integers(0, 1 << 62, num_gates) % np.maximum(span - 1, 1)) % span
+    b = np.where(span > 1, lo + other, a)
     total = 1 + num_inputs + num_gates
     outs = rng.integers(0, total, num_outputs)
     return GateNetlist(

@@ -1,0 +1,94 @@
+"""Local logic optimisations on `GateNetlist`s: structural hashing, constant propagation,
+removal of double inversions, removal of dead gates.
+
+Each is a plain function from netlist to netlist (the inputs and outputs keep their
+order and names); the `gate-*` passes in `lowering/` apply them to every `gate.netlist`.
+They do one thing each: constant propagation, for instance, leaves the gates that only
+fed a folded gate in place, and `remove_dead_gates` is what deletes them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lutopt.logic.builder import NetlistBuilder, rebuild
+from lutopt.logic.netlist import GateNetlist
+
+
+def strash(net: GateNetlist) -> GateNetlist:
+    """Structural hashing: gates that compute the same function of the same fanin nodes,
+    up to operand order and output complement, are merged. Every gate is normalised
+    (fanins in increasing node order, f(0,0) = 0; a complement moves into the consumers'
+    functions or the output flags), so `nand(x, y)` and `and(y, x)` become one gate.
+    Gates without a two-input normal form (a constant fanin, one node twice, a function
+    that ignores a fanin) reduce to the literal they compute, as in an AIG package."""
+    return rebuild(net, NetlistBuilder(net.num_inputs, strash=True))
+
+
+def propagate_constants(net: GateNetlist) -> GateNetlist:
+    """Constant propagation and trivial gates: a gate with a constant fanin, a gate whose
+    function ignores a fanin (0, 3, 5, 10, 12, 15) or whose fanins are one node is
+    replaced by the constant or the (possibly complemented) literal it computes;
+    complements fold into the consumers' functions and the output flags."""
+    return rebuild(net, NetlistBuilder(net.num_inputs, simplify=True))
+
+
+def remove_double_inversions(net: GateNetlist) -> GateNetlist:
+    """Removes inverters (functions 10 `~b` and 12 `~a`): each consumer takes the
+    inverter's input with the complement folded into its own function (so NOT(NOT x) is
+    x and `and(~x, y)` becomes one gate), and an output takes it as its complement flag."""
+    return rebuild(net, NetlistBuilder(net.num_inputs, fold_inverters=True))
+
+
+def live_gates(net: GateNetlist) -> np.ndarray:
+    """bool[G]: the gates in the transitive fanin of some output."""
+    base = 1 + net.num_inputs
+    live = bytearray(net.num_nodes)
+    for o in net.outputs.tolist():
+        live[o] = 1
+    a, b = net.a.tolist(), net.b.tolist()
+    for g in range(net.num_gates - 1, -1, -1):
+        if live[base + g]:
+            live[a[g]] = 1
+            live[b[g]] = 1
+    return np.frombuffer(bytes(live), dtype=np.uint8)[base:].astype(bool)
+
+
+def keep_gates(net: GateNetlist, keep: np.ndarray) -> GateNetlist:
+    """The netlist of the gates in `keep` (bool[G]), renumbered in order. Every fanin of a
+    kept gate and every output must be a kept gate, an input or the constant."""
+    base = 1 + net.num_inputs
+    remap = np.arange(net.num_nodes, dtype=np.int64)
+    remap[base:][keep] = base + np.arange(int(keep.sum()))
+    return GateNetlist(
+        num_inputs=net.num_inputs,
+        fn=net.fn[keep].astype(np.uint8),
+        a=remap[net.a[keep]].astype(np.int32),
+        b=remap[net.b[keep]].astype(np.int32),
+        outputs=remap[net.outputs].astype(np.int32),
+        output_neg=np.asarray(net.output_neg, dtype=bool).copy(),
+        input_names=net.input_names,
+        output_names=net.output_names,
+    )
+
+
+def remove_dead_gates(net: GateNetlist) -> GateNetlist:
+    """Removes the gates that no output depends on."""
+    return keep_gates(net, live_gates(net))
+
+
+def node_levels(net: GateNetlist) -> np.ndarray:
+    """int32[num_nodes]: logic level of every node (constant and inputs at 0)."""
+    level = [0] * net.num_nodes
+    base = 1 + net.num_inputs
+    for g, (x, y) in enumerate(zip(net.a.tolist(), net.b.tolist())):
+        lx, ly = level[x], level[y]
+        level[base + g] = (lx if lx > ly else ly) + 1
+    return np.array(level, dtype=np.int32)
+
+
+def depth(net: GateNetlist) -> int:
+    """The largest level of an output (0 when every output is an input or constant)."""
+    if not net.num_outputs:
+        return 0
+    return int(node_levels(net)[net.outputs].max())
