@@ -13,7 +13,7 @@ indexed by the concatenated operands (operand 0 most significant):
 
 so a table of 2^n entries and w result bits is w+2 ops (plus a concat of the bits),
 not thousands. `arith.constant` becomes `hw.constant`, `func.call` becomes
-`hw.instance`.
+`hw.instance`; `comb` ops (the bit plumbing around mapped LUTs) are kept.
 """
 
 from __future__ import annotations
@@ -123,10 +123,12 @@ class _FunctionLowering:
             c = self.emit(hw.ConstantOp(_signless(value, width), width), op)
             c.results[0].name_hint = op.result.name_hint
             self.mapping[op.result] = c.results[0]
-        elif op.name == "hw.constant":
-            c = op.clone()
+        elif op.name == "hw.constant" or op.name.startswith("comb."):
+            # Bit plumbing around mapped LUTs (comb.extract / comb.concat) is rtl already.
+            c = op.clone(value_mapper=self.mapping)
             self.emit(c, op)
-            self.mapping[op.results[0]] = c.results[0]
+            for old, new in zip(op.results, c.results):
+                self.mapping[old] = new
         elif isinstance(op, func.CallOp):
             self.lower_call(op)
         elif isinstance(op, func.ReturnOp):
@@ -134,7 +136,7 @@ class _FunctionLowering:
                 _int_width(v, op, "a result")
             self.emit(hw.OutputOp([self.value(v) for v in op.arguments]), op)
         else:
-            raise LutoptError(f"cannot lower '{op.name}' to rtl (convert-lut-to-rtl supports lut.table, arith.constant, func.call and func.return)", op)
+            raise LutoptError(f"cannot lower '{op.name}' to rtl (convert-lut-to-rtl supports lut.table, arith.constant, hw.constant, comb ops, func.call and func.return)", op)
 
     def lower_table(self, op: TableOp) -> SSAValue:
         width = op.out_width

@@ -46,3 +46,20 @@ func.func @caller(%0: i1) -> (i1, i2) {
   %r = func.call @callee(%0) : (i1) -> i1
   func.return %r, %c : i1, i2
 }
+
+// -----
+
+// Mapped LUTs read single bits of a code through comb.extract and assemble codes with
+// comb.concat; those ops are rtl already and are kept.
+// CHECK-LABEL: hw.module @mapped(in %a: i2, out out0: i2)
+// CHECK: %[[HI:.*]] = comb.extract %a from 1 : (i2) -> i1
+// CHECK: %[[LO:.*]] = comb.extract %a from 0 : (i2) -> i1
+// CHECK: %[[X:.*]] = hw.array_get
+// CHECK: comb.concat %[[X]], %[[LO]] : i1, i1
+func.func @mapped(%a: i2) -> i2 {
+  %hi = comb.extract %a from 1 : (i2) -> i1
+  %lo = comb.extract %a from 0 : (i2) -> i1
+  %x = lut.table(%hi, %lo) [0, 1, 1, 0] : (i1, i1) -> i1
+  %r = comb.concat %x, %lo : i1, i1
+  func.return %r : i2
+}
