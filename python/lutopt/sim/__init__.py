@@ -1,0 +1,45 @@
+"""Simulation of the lut and rtl levels, and pass-by-pass equivalence checking.
+
+- `interp`: a vectorised NumPy interpreter (`evaluate`, `simulate_cycles`,
+  `function_signature`, `Interpreter` to reuse compiled functions, `register_op` to add ops);
+- `check`: `check_pass(before, after, pass_name)` runs both modules on the same vectors
+  (exhaustive up to 16 input bits, random otherwise) and reports one counterexample;
+- `parsing`: `parse_module(text)`, a located parse with every dialect lutopt reads.
+"""
+
+from lutopt.sim.check import check_pass, compare_functions, random_or_exhaustive_vectors
+from lutopt.sim.interp import (
+    CLOCK,
+    LATENCY_ATTR,
+    ArrayValue,
+    Bits,
+    Interpreter,
+    Signature,
+    evaluate,
+    function_names,
+    function_signature,
+    register_op,
+    signature_of,
+    simulate_cycles,
+)
+from lutopt.sim.parsing import make_context, parse_module
+
+__all__ = [
+    "CLOCK",
+    "LATENCY_ATTR",
+    "ArrayValue",
+    "Bits",
+    "Interpreter",
+    "Signature",
+    "check_pass",
+    "compare_functions",
+    "evaluate",
+    "function_names",
+    "function_signature",
+    "make_context",
+    "parse_module",
+    "random_or_exhaustive_vectors",
+    "register_op",
+    "signature_of",
+    "simulate_cycles",
+]

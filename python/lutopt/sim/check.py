@@ -1,0 +1,262 @@
+"""Pass-by-pass equivalence checking by simulation.
+
+`check_pass(before, after, pass_name)` runs every top-level function of `before` and the
+function of the same name in `after` on the same input vectors -- all of them when the
+inputs have at most 16 bits together, `num_vectors` random ones otherwise -- and raises a
+`LutoptError` with one counterexample at the first difference:
+
+    pass 'lower-to-rtl' changed the function of @f: for inputs a=1, b=2 output #0 is 3
+    before and 1 after
+
+A pipelined module (an hw.module with a clock port and `lutopt.latency = N`) is simulated
+cycle by cycle on random input streams; its output at cycle t+N is compared with the other
+side's result for the inputs of cycle t, so a pipeline that mixes data from different
+cycles is caught.
+
+Functions that the interpreter cannot run (an op it does not know, tensor arguments) are
+not checked; each is reported as a warning (on stderr unless `warn` is given).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
+
+from lutopt.diagnostics import LutoptError
+from lutopt.sim.interp import (
+    Interpreter,
+    Signature,
+    SimulationUnsupported,
+    mask,
+    signature_of,
+)
+
+EXHAUSTIVE_MAX_BITS = 16
+"""Up to this many input bits, every input vector is tried."""
+
+PAYLOAD_CYCLES = 4
+"""Cycles of fresh vectors per lane when a pipelined module is simulated."""
+
+
+def random_or_exhaustive_vectors(
+    widths: Sequence[int], num_vectors: int = 4096, seed: int = 0
+) -> list[np.ndarray]:
+    """Input vectors for inputs of the given widths, one uint64 array per input.
+
+    With at most `EXHAUSTIVE_MAX_BITS` input bits in total, all 2^bits vectors in order
+    (input 0 in the most significant bits of the vector's number, as a table index).
+    Otherwise `num_vectors` vectors: all zeros, all ones, then random ones drawn from
+    `numpy.random.default_rng(seed)`.
+    """
+    total = sum(widths)
+    if total <= EXHAUSTIVE_MAX_BITS:
+        k = np.arange(1 << total, dtype=np.uint64)
+        cols = []
+        pos = total
+        for w in widths:
+            pos -= w
+            cols.append((k >> np.uint64(pos)) & mask(w))
+        return cols
+    rng = np.random.default_rng(seed)
+    cols = []
+    for w in widths:
+        c = rng.integers(0, 0xFFFF_FFFF_FFFF_FFFF, size=num_vectors, dtype=np.uint64, endpoint=True)
+        c &= mask(w)
+        if num_vectors >= 2:
+            c[0], c[1] = 0, mask(w)
+        cols.append(c)
+    return cols
+
+
+def vector_count(widths: Sequence[int], vectors: Sequence[np.ndarray]) -> int:
+    return len(vectors[0]) if vectors else 1
+
+
+def aligned_outputs(
+    interp: Interpreter, sig: Signature, vectors: Sequence[np.ndarray], seed: int = 0
+) -> list[np.ndarray]:
+    """The outputs of function `sig.name` for each vector (one array per output).
+
+    A module with a clock port is simulated cycle by cycle: lane l receives vector
+    t*lanes + l at cycle t (for PAYLOAD_CYCLES cycles), random inputs otherwise, and the
+    outputs are read `latency` cycles later.
+    """
+    n = vector_count(sig.input_widths, vectors)
+    if not sig.has_clock:
+        outs = interp.evaluate(sig.name, vectors)
+        return [np.broadcast_to(o, (n,)).copy() for o in outs]
+    lat = sig.latency
+    k = min(PAYLOAD_CYCLES, n)
+    lanes = -(-n // k)
+    rng = np.random.default_rng([seed, 0x5EED])
+    streams = []
+    for x, w in zip(vectors, sig.input_widths):
+        s = rng.integers(0, 0xFFFF_FFFF_FFFF_FFFF, size=(k + lat, lanes), dtype=np.uint64, endpoint=True)
+        s &= mask(w)
+        payload = s[:k].reshape(-1)  # a view: row t, lane l is vector t*lanes + l
+        payload[:n] = x
+        streams.append(s)
+    outs = interp.simulate_cycles(sig.name, streams, lanes=lanes, cycles=k + lat)
+    return [o[lat : lat + k].reshape(-1)[:n].copy() for o in outs]
+
+
+@dataclass
+class Mismatch:
+    """One input vector on which two functions differ."""
+
+    name: str
+    inputs: list[tuple[str, int]]
+    output: int
+    before: int
+    after: int
+
+    def describe(self, before: str = "before", after: str = "after") -> str:
+        if self.inputs:
+            ins = "for inputs " + ", ".join(f"{n}={v}" for n, v in self.inputs)
+        else:
+            ins = "with no inputs"
+        return f"{ins} output #{self.output} is {self.before} {before} and {self.after} {after}"
+
+
+def first_mismatch(
+    sig: Signature,
+    vectors: Sequence[np.ndarray],
+    expected: Sequence[np.ndarray],
+    got: Sequence[np.ndarray],
+) -> Mismatch | None:
+    """The first vector (in order) on which `got` differs from `expected`, if any."""
+    first: int | None = None
+    for e, g in zip(expected, got):
+        diff = np.flatnonzero(e != g)
+        if diff.size and (first is None or diff[0] < first):
+            first = int(diff[0])
+    if first is None:
+        return None
+    out = next(j for j, (e, g) in enumerate(zip(expected, got)) if e[first] != g[first])
+    inputs = [(nm, int(v[first])) for nm, v in zip(sig.input_names, vectors)]
+    return Mismatch(sig.name, inputs, out, int(expected[out][first]), int(got[out][first]))
+
+
+def compare_functions(
+    before: ModuleOp | Interpreter,
+    after: ModuleOp | Interpreter,
+    name: str,
+    num_vectors: int = 4096,
+    seed: int = 0,
+) -> Mismatch | None:
+    """Runs @name of both modules on the same vectors; the first difference, or None.
+
+    Raises `SimulationUnsupported` when either side cannot be simulated, and a
+    `LutoptError` when the signatures differ.
+    """
+    bi = before if isinstance(before, Interpreter) else Interpreter(before)
+    ai = after if isinstance(after, Interpreter) else Interpreter(after)
+    bsig, asig = bi.signature(name), ai.signature(name)
+    if (bsig.input_widths, bsig.output_widths) != (asig.input_widths, asig.output_widths):
+        raise LutoptError(
+            f"the signature of @{name} changed from {_format_sig(bsig)} to {_format_sig(asig)}",
+            ai.functions.get(name),
+        )
+    vectors = random_or_exhaustive_vectors(bsig.input_widths, num_vectors, seed)
+    expected = aligned_outputs(bi, bsig, vectors, seed)
+    got = aligned_outputs(ai, asig, vectors, seed)
+    return first_mismatch(bsig, vectors, expected, got)
+
+
+def _format_sig(sig: Signature) -> str:
+    ins = ", ".join(f"i{w}" for w in sig.input_widths)
+    outs = ", ".join(f"i{w}" for w in sig.output_widths)
+    return f"({ins}) -> ({outs})"
+
+
+def _top_functions(module: ModuleOp) -> dict[str, Operation]:
+    result: dict[str, Operation] = {}
+    for op in module.ops:
+        if op.name in ("func.func", "hw.module"):
+            result.setdefault(op.sym_name.data, op)  # type: ignore[attr-defined]
+    return result
+
+
+def _has_body(op: Operation) -> bool:
+    return bool(op.regions) and bool(op.regions[0].blocks)
+
+
+def _is_private(op: Operation) -> bool:
+    vis = getattr(op, "sym_visibility", None)
+    return vis is not None and getattr(vis, "data", None) == "private"
+
+
+def _warn_stderr(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def check_pass(
+    before: ModuleOp,
+    after: ModuleOp,
+    pass_name: str,
+    num_vectors: int = 4096,
+    seed: int = 0,
+    *,
+    warn: Callable[[str], None] | None = None,
+) -> None:
+    """Checks that `pass_name`, which turned `before` into `after`, kept every function.
+
+    Every top-level func.func or hw.module with a body in `before` must still exist in
+    `after` (a private one may disappear, e.g. once inlined) with the same input and
+    output widths, and compute the same outputs. Raises `LutoptError` naming the pass,
+    with one counterexample. Functions that cannot be simulated are reported to `warn`
+    (default: a warning on stderr) and skipped.
+    """
+    warn = warn or _warn_stderr
+    after_funcs = _top_functions(after)
+    bi, ai = Interpreter(before), Interpreter(after)
+    for name, bop in _top_functions(before).items():
+        if not _has_body(bop):
+            continue
+        aop = after_funcs.get(name)
+        if aop is None:
+            if _is_private(bop):
+                continue
+            raise LutoptError(f"pass '{pass_name}' removed @{name}", bop)
+        try:
+            bsig = signature_of(bop)
+        except SimulationUnsupported as e:
+            warn(f"pass '{pass_name}' not checked on @{name}: {e.message}")
+            continue
+        try:
+            asig = signature_of(aop)
+        except SimulationUnsupported as e:
+            warn(f"pass '{pass_name}' not checked on @{name}: after it, {e.message}")
+            continue
+        if (bsig.input_widths, bsig.output_widths) != (asig.input_widths, asig.output_widths):
+            raise LutoptError(
+                f"pass '{pass_name}' changed the signature of @{name} from "
+                f"{_format_sig(bsig)} to {_format_sig(asig)}",
+                aop,
+            )
+        vectors = random_or_exhaustive_vectors(bsig.input_widths, num_vectors, seed)
+        try:
+            expected = aligned_outputs(bi, bsig, vectors, seed)
+        except SimulationUnsupported as e:
+            warn(f"pass '{pass_name}' not checked on @{name}: {e.message}")
+            continue
+        except LutoptError as e:
+            raise LutoptError(f"before pass '{pass_name}': {e.message}", e.op) from e
+        try:
+            got = aligned_outputs(ai, asig, vectors, seed)
+        except SimulationUnsupported as e:
+            warn(f"pass '{pass_name}' not checked on @{name}: after it, {e.message}")
+            continue
+        except LutoptError as e:
+            raise LutoptError(f"after pass '{pass_name}': {e.message}", e.op) from e
+        mismatch = first_mismatch(bsig, vectors, expected, got)
+        if mismatch is not None:
+            raise LutoptError(
+                f"pass '{pass_name}' changed the function of @{name}: {mismatch.describe()}",
+                aop,
+            )
