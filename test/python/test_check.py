@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from lutopt.diagnostics import LutoptError
 from lutopt.sim import check_pass, evaluate, parse_module, random_or_exhaustive_vectors
 from lutopt.sim.check import compare_functions
@@ -175,7 +174,7 @@ def _lutopt() -> list[str]:
 
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        _lutopt() + args, capture_output=True, text=True, cwd=tmp_path, timeout=120, env=dict(os.environ)
+        _lutopt() + args, capture_output=True, text=True, cwd=tmp_path, timeout=120, env=dict(os.environ), check=False
     )
 
 

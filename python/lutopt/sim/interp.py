@@ -390,6 +390,26 @@ def register_op(
     _OPS[name] = _OpKind(compiler, pure)
 
 
+_LAZY_OPS = {"gate.netlist": "lutopt.dialects.gate:compile_netlist_op"}
+"""Ops whose evaluator lives with their dialect: `module:function`, where `function(op)`
+returns a function from operand values to result values (as for `register_op`)."""
+
+
+def _op_kind(name: str) -> _OpKind | None:
+    kind = _OPS.get(name)
+    if kind is not None or name not in _LAZY_OPS:
+        return kind
+    import importlib
+
+    module_name, fn_name = _LAZY_OPS[name].split(":")
+    try:
+        compile_fn = getattr(importlib.import_module(module_name), fn_name)
+    except (ImportError, AttributeError):
+        return None
+    register_op(name, compile_fn)
+    return _OPS[name]
+
+
 def _width(value: SSAValue) -> int:
     t = value.type
     if not isinstance(t, IntegerType):
@@ -990,7 +1010,7 @@ class Interpreter:
         body = [op for op in block.ops if op is not terminator]
         regs_ops = [op for op in body if op.name == "seq.compreg"]
         for op in body:
-            if op.name != "seq.compreg" and op.name not in _OPS:
+            if op.name != "seq.compreg" and _op_kind(op.name) is None:
                 raise _unsupported(op)
             if op.regions:
                 raise _unsupported(op, "ops with regions")
@@ -1161,10 +1181,10 @@ def simulate_cycles(
 
 __all__ = [
     "CLOCK",
+    "LATENCY_ATTR",
     "ArrayValue",
     "Bits",
     "Interpreter",
-    "LATENCY_ATTR",
     "Signature",
     "SimulationUnsupported",
     "evaluate",

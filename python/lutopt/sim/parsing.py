@@ -15,7 +15,12 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import ParseError
 
-from lutopt.diagnostics import LocatingParser, LutoptError, format_parse_error, verify_located
+from lutopt.diagnostics import (
+    LocatingParser,
+    LutoptError,
+    format_parse_error,
+    verify_located,
+)
 
 UPSTREAM_DIALECTS = ("builtin", "func", "arith", "hw", "comb", "seq")
 
