@@ -807,8 +807,9 @@ class _ModulePrinter:
         ] + [f".{callee_ports[n.data]}({self.name(r)})" for n, r in zip(op.result_names.data, op.results)]
         instance = op.attributes.get(ATTR_INSTANCE_NAME)
         assert isinstance(instance, StringAttr)
-        if len(connections) <= 3:
-            self.lines.append(f"  {callee_verilog} {instance.data} ({', '.join(connections)});")
+        one_line = f"  {callee_verilog} {instance.data} ({', '.join(connections)});"
+        if len(one_line) <= 80:
+            self.lines.append(one_line)
             return
         self.lines.append(f"  {callee_verilog} {instance.data} (")
         for i, c in enumerate(connections):

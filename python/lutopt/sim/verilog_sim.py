@@ -464,7 +464,6 @@ def check_verilog(
                     f"{kind} port '{p.name}' of module '{top}' has {p.width} bits, "
                     f"{kind} #{i} '{n}' of the reference has {w}"
                 )
-    sim = choose_simulator(simulator)
     if latency is None:
         latency = read_latency(main_text, top)
     if latency is None:
@@ -473,6 +472,7 @@ def check_verilog(
                 f"module '{top}' has a clock port but no '// latency: N cycles' comment; give --latency"
             )
         latency = 0
+    sim = choose_simulator(simulator)
     vectors = vectors_for(sig.input_widths, num_vectors, seed)
     count = len(vectors[0]) if vectors else 1
     expected = interp.evaluate(top, vectors)
