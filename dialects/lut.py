@@ -273,7 +273,9 @@ def constant_value(value: SSAValue) -> int | None:
     if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
         return owner.value.value.data & mask(int_width(value))
     if getattr(owner, "name", None) == "hw.constant":
-        attr = owner.properties.get("value") or owner.attributes.get("value")
+        attr = owner.properties.get("value")
+        if attr is None:
+            attr = owner.attributes.get("value")
         if isinstance(attr, IntegerAttr):
             return attr.value.data & mask(int_width(value))
     return None

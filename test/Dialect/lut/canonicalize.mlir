@@ -69,3 +69,14 @@ func.func @merge(%a: i1, %b: i1) -> i1 {
   %r = lut.table(%x, %y, %z) [0, 1, 1, 0, 1, 0, 0, 0] : (i1, i1, i1) -> i1
   func.return %r : i1
 }
+
+// -----
+
+// hw.constant operands fold too, including the constant 0.
+// CHECK-LABEL: func.func @fold_hw_zero
+// CHECK-NEXT: %[[T:.*]] = lut.table(%b) [1, 0] : (i1) -> i1
+func.func @fold_hw_zero(%b: i1) -> i1 {
+  %z = hw.constant 0 : i1
+  %y = lut.table(%z, %b) [1, 0, 1, 1] : (i1, i1) -> i1
+  func.return %y : i1
+}
