@@ -27,8 +27,51 @@ def _gate() -> Dialect:
     return GATE
 
 
+def _nn() -> Dialect:
+    from lutopt.dialects.nn import NN
+
+    return NN
+
+
 def lutopt_dialects() -> dict[str, Callable[[], Dialect]]:
-    return {"lut": _lut, "gate": _gate}
+    return {"nn": _nn, "lut": _lut, "gate": _gate}
+
+
+def _nn_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    """The nn level: from torch-mlir's output to `lut.table` (lowering/nn_*.py)."""
+
+    def fold():
+        from lutopt.lowering.nn_fold_constants import FoldConstants
+
+        return FoldConstants
+
+    def raise_q():
+        from lutopt.lowering.nn_raise_quantizers import RaiseQuantizers
+
+        return RaiseQuantizers
+
+    def partition():
+        from lutopt.lowering.nn_partition import PartitionNetwork
+
+        return PartitionNetwork
+
+    def absorb():
+        from lutopt.lowering.nn_absorb import AbsorbPartitions
+
+        return AbsorbPartitions
+
+    def nn_to_lut():
+        from lutopt.lowering.nn_to_lut import NnToLut
+
+        return NnToLut
+
+    return {
+        "nn-fold-constants": fold,
+        "nn-raise-quantizers": raise_q,
+        "nn-partition": partition,
+        "nn-absorb-partitions": absorb,
+        "nn-to-lut": nn_to_lut,
+    }
 
 
 def lutopt_passes() -> dict[str, Callable[[], type[ModulePass]]]:
@@ -53,6 +96,7 @@ def lutopt_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         return PrepareForVerilog
 
     return {
+        **_nn_passes(),
         "convert-lut-to-rtl": lut_to_rtl,
         "rtl-pipeline": rtl_pipeline,
         "lower-to-rtl": lower_to_rtl,

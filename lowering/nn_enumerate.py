@@ -1,0 +1,389 @@
+"""Exhaustive enumeration of partitions: the algorithm behind `nn-absorb-partitions`.
+
+A partition (`nn.partition`) is compiled into a `Program`: a list of array
+instructions, with the per-partition data (weights, gather indices, constants) kept
+apart. Partitions whose programs have the same structure (a layer of a network) form a
+group; a group is evaluated once for all its partitions and all table entries, on
+arrays of shape (partitions, entries, elements), in chunks of partitions.
+
+Float semantics are those of the ops (float32, see `dialects/nn.py`): `nn.contract
+... fused` uses a true fused multiply-add per step (compiled with numba when available;
+NumPy's emulation through float64 otherwise), which is what PyTorch's CPU matmul
+kernels compute, so the entries are the codes PyTorch computes.
+
+    tables, stats = enumerate_partitions(partition_ops, EnumerateParams())
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from xdsl.dialects import arith, tensor
+from xdsl.dialects.builtin import IntegerType
+from xdsl.ir import Block, Operation, SSAValue
+
+from lutopt.dialects.nn import (
+    ContractOp,
+    DequantizeOp,
+    GatherOp,
+    MapOp,
+    PartitionOp,
+    QuantizeOp,
+    YieldOp,
+    dense_array,
+)
+from lutopt.lowering.nn_tensor import Unsupported, attr_array, cmpf_predicate, eval_body, fma_f32
+
+
+@dataclass
+class EnumerateParams:
+    """Knobs of the enumeration."""
+
+    chunk_elements: int = 1 << 22
+    """Partitions are evaluated in chunks of about this many float32 per array."""
+    progress: bool | None = None
+    """A progress bar on stderr; None: when stderr is a terminal and the run is long."""
+    use_numba: bool = True
+    """Compile the contraction kernel with numba (when installed)."""
+
+
+@dataclass
+class EnumerateStats:
+    partitions: int = 0
+    groups: int = 0
+    entries: int = 0
+    seconds: float = 0.0
+    kernel: str = ""
+
+    def report(self) -> str:
+        rate = self.entries / self.seconds if self.seconds else float("inf")
+        return (
+            f"{self.partitions} partitions in {self.groups} groups, {self.entries} entries, "
+            f"{self.seconds:.2f} s ({rate:,.0f} entries/s, contraction kernel: {self.kernel})"
+        )
+
+
+# --------------------------------------------------------------------- programs
+
+
+@dataclass
+class Program:
+    """One partition as array instructions; `data` holds its own arrays by key."""
+
+    widths: list[int]  # operand code widths, operand 0 most significant
+    instrs: list[tuple]
+    data: list[np.ndarray]
+    out_width: int
+    key: tuple = field(default=())
+
+
+def _body_key(block: Block) -> tuple:
+    num: dict[SSAValue, int] = {a: i for i, a in enumerate(block.args)}
+    items = []
+    for op in block.ops:
+        extra: object = None
+        if isinstance(op, arith.ConstantOp):
+            a = attr_array(op.value)
+            extra = None if a is None else (str(a.dtype), a.tobytes())
+        elif isinstance(op, arith.CmpfOp):
+            extra = cmpf_predicate(op)
+        elif op.name == "arith.cmpi":
+            extra = op.predicate.value.data  # type: ignore[attr-defined]
+        items.append((op.name, tuple(num.get(v, -1) for v in op.operands), extra, tuple(str(r.type) for r in op.results)))
+        for r in op.results:
+            num[r] = len(num)
+    return tuple(items)
+
+
+def compile_partition(part: PartitionOp) -> Program:
+    block = part.body.block
+    slot: dict[SSAValue, int] = {}
+    instrs: list[tuple] = []
+    data: list[np.ndarray] = []
+    argpos = {a: i for i, a in enumerate(block.args)}
+    widths = [a.type.width.data for a in block.args]  # type: ignore[attr-defined]
+
+    def new(v: SSAValue) -> int:
+        slot[v] = len(slot)
+        return slot[v]
+
+    def put(a: np.ndarray) -> int:
+        data.append(a)
+        return len(data) - 1
+
+    out_width = part.output.type.width.data  # type: ignore[attr-defined]
+    for op in block.ops:
+        if isinstance(op, tensor.FromElementsOp):
+            pos = []
+            for v in op.operands:
+                if v not in argpos:
+                    raise Unsupported("'tensor.from_elements' of values that are not partition operands", op)
+                pos.append(argpos[v])
+            instrs.append(("codes", new(op.results[0]), tuple(pos)))
+        elif isinstance(op, DequantizeOp):
+            lo, hi = op.bounds
+            instrs.append(("dequant", new(op.output), slot[op.input], float(op.scale_value), op.width, lo < 0))
+        elif isinstance(op, GatherOp):
+            idx = op.index_array()
+            instrs.append(("gather", new(op.output), slot[op.input], put(idx), idx.shape))
+        elif isinstance(op, arith.ConstantOp):
+            a = attr_array(op.value)
+            if a is None or a.dtype != np.float32:
+                raise Unsupported("unsupported constant inside a partition", op)
+            a = np.asarray(a).reshape(-1)
+            instrs.append(("const", new(op.result), put(a), a.shape))
+        elif isinstance(op, MapOp):
+            instrs.append(("map", new(op.output), tuple(slot[v] for v in op.inputs), _body_key(op.body.block), op.output.type.get_shape()[0]))  # type: ignore[attr-defined]
+        elif isinstance(op, ContractOp):
+            w = op.weight_array()
+            i = op.index_array()
+            instrs.append(("contract", new(op.output), slot[op.input], slot[op.init], put(w), put(i), w.shape, op.fused is not None))
+        elif isinstance(op, QuantizeOp):
+            lo, hi = op.bounds
+            instrs.append(("quantize", new(op.output), slot[op.input], float(op.scale_value), lo, hi, op.width))
+        elif isinstance(op, YieldOp):
+            instrs.append(("yield", slot[op.values[0]]))
+        else:
+            raise Unsupported(f"'{op.name}' is not supported inside a partition", op)
+    key = (tuple(widths), out_width, tuple(instrs))
+    return Program(widths, instrs, data, out_width, key)
+
+
+# --------------------------------------------------------------------- kernels
+
+_KERNELS: dict[str, object] = {}
+
+
+def _numba_kernels():
+    if "fused" in _KERNELS:
+        return _KERNELS["fused"], _KERNELS["plain"]
+    from numba import njit, prange, types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def fma32(typingctx, a, b, c):
+        sig = types.float32(types.float32, types.float32, types.float32)
+
+        def codegen(context, builder, signature, args):
+            return builder.fma(*args)
+
+        return sig, codegen
+
+    def make(fused: bool):
+        @njit(parallel=True, cache=True, nogil=True)
+        def fused_kernel(x, init, w, idx, out):
+            P, N, C = out.shape
+            K = w.shape[2]
+            sx = 1 if x.shape[0] > 1 else 0
+            sp = 1 if init.shape[0] > 1 else 0
+            sn = 1 if init.shape[1] > 1 else 0
+            for p in prange(P):
+                px = p * sx
+                pi = p * sp
+                for n in range(N):
+                    ni = n * sn
+                    for c in range(C):
+                        acc = init[pi, ni, c]
+                        for k in range(K):
+                            acc = fma32(x[px, n, idx[p, c, k]], w[p, c, k], acc)
+                        out[p, n, c] = acc
+
+        @njit(parallel=True, cache=True, nogil=True)
+        def plain_kernel(x, init, w, idx, out):
+            P, N, C = out.shape
+            K = w.shape[2]
+            sx = 1 if x.shape[0] > 1 else 0
+            sp = 1 if init.shape[0] > 1 else 0
+            sn = 1 if init.shape[1] > 1 else 0
+            for p in prange(P):
+                px = p * sx
+                pi = p * sp
+                for n in range(N):
+                    ni = n * sn
+                    for c in range(C):
+                        acc = init[pi, ni, c]
+                        for k in range(K):
+                            prod = x[px, n, idx[p, c, k]] * w[p, c, k]
+                            acc = acc + prod
+                        out[p, n, c] = acc
+
+        return fused_kernel if fused else plain_kernel
+
+    _KERNELS["fused"], _KERNELS["plain"] = make(True), make(False)
+    return _KERNELS["fused"], _KERNELS["plain"]
+
+
+def _contract_numpy(x, init, w, idx, fused: bool, shape) -> np.ndarray:
+    P, N, C = shape
+    K = w.shape[2]
+    xb = np.broadcast_to(x, (P, N, x.shape[2]))
+    acc = np.array(np.broadcast_to(init, (P, N, C)), dtype=np.float32)
+    for k in range(K):
+        xi = np.take_along_axis(xb, np.broadcast_to(idx[:, None, :, k], (P, N, C)).astype(np.int64), axis=2)
+        wk = w[:, None, :, k]
+        if fused:
+            acc = fma_f32(xi, wk, acc)
+        else:
+            acc = acc + xi * wk
+    return acc
+
+
+def contract(x, init, w, idx, fused: bool, use_numba: bool) -> tuple[np.ndarray, str]:
+    P = max(x.shape[0], init.shape[0], w.shape[0])
+    N = max(x.shape[1], init.shape[1])
+    C = w.shape[1]
+    if use_numba:
+        try:
+            kf, kp = _numba_kernels()
+        except ImportError:
+            use_numba = False
+    if not use_numba:
+        return _contract_numpy(x, init, w, idx, fused, (P, N, C)), "numpy"
+    out = np.empty((P, N, C), np.float32)
+    if init.shape[2] != C:
+        init = np.broadcast_to(init, init.shape[:2] + (C,))
+    (kf if fused else kp)(
+        np.ascontiguousarray(x, np.float32),
+        np.ascontiguousarray(init, np.float32),
+        np.ascontiguousarray(np.broadcast_to(w, (P,) + w.shape[1:]), np.float32),
+        np.ascontiguousarray(np.broadcast_to(idx, (P,) + idx.shape[1:]), np.int32),
+        out,
+    )
+    return out, "numba"
+
+
+# --------------------------------------------------------------------- evaluation
+
+
+def quantize_codes(x: np.ndarray, scale: float, lo: int, hi: int, width: int) -> np.ndarray:
+    """nn.quantize on float32 arrays: the codes as uint64 bit patterns."""
+    with np.errstate(all="ignore"):
+        q = np.rint(np.divide(x, np.float32(scale), dtype=np.float32))
+    q = np.where(np.isnan(q) | (q < lo), np.float32(lo), q)
+    q = np.where(q > hi, np.float32(hi), q)
+    return q.astype(np.int64).astype(np.uint64) & np.uint64((1 << width) - 1)
+
+
+def run_program(
+    prog: Program,
+    stacked: list[np.ndarray],
+    bodies: dict[tuple, Block],
+    params: EnumerateParams,
+    stats: EnumerateStats,
+) -> np.ndarray:
+    """Evaluates a group's program for its stacked data; returns (P, 2^bits) uint64 entries."""
+    bits = sum(prog.widths)
+    N = 1 << bits
+    entries = np.arange(N, dtype=np.int64)
+    shifts = np.cumsum([0] + prog.widths[::-1])[:-1][::-1]
+    vals: dict[int, np.ndarray] = {}
+    P = stacked[0].shape[0] if stacked else 1
+    result = None
+    for ins in prog.instrs:
+        kind = ins[0]
+        if kind == "codes":
+            cols = [(entries >> int(shifts[a])) & ((1 << prog.widths[a]) - 1) for a in ins[2]]
+            vals[ins[1]] = np.stack(cols, axis=-1)[None, :, :] if cols else np.zeros((1, N, 0), np.int64)
+        elif kind == "dequant":
+            _, dst, src, scale, width, signed = ins
+            q = vals[src]
+            if signed:
+                q = np.where(q >= (1 << (width - 1)), q - (1 << width), q)
+            vals[dst] = q.astype(np.float32) * np.float32(scale)
+        elif kind == "gather":
+            _, dst, src, key, _shape = ins
+            idx = stacked[key]
+            x = vals[src]
+            if x.shape[0] == 1:
+                vals[dst] = np.moveaxis(x[0][:, idx], 0, 1)
+            else:
+                vals[dst] = np.take_along_axis(x, idx[:, None, :], axis=2)
+        elif kind == "const":
+            vals[ins[1]] = stacked[ins[2]][:, None, :]
+        elif kind == "map":
+            _, dst, srcs, bkey, length = ins
+            args = [vals[s] for s in srcs]
+            out = eval_body(bodies[bkey], args, _no_outer)[0]
+            shape = np.broadcast_shapes(*[a.shape for a in args]) if args else (P, 1, length)
+            vals[dst] = np.broadcast_to(np.asarray(out, np.float32), shape)
+        elif kind == "contract":
+            _, dst, x, init, wk, ik, _shape, fused = ins
+            out, kernel = contract(vals[x], vals[init], stacked[wk], stacked[ik], fused, params.use_numba)
+            stats.kernel = kernel
+            vals[dst] = out
+        elif kind == "quantize":
+            _, dst, src, scale, lo, hi, width = ins
+            vals[dst] = quantize_codes(vals[src], scale, lo, hi, width)
+        elif kind == "yield":
+            result = vals[ins[1]]
+    assert result is not None
+    return np.broadcast_to(result[..., 0], (P, N))
+
+
+def _no_outer(v: SSAValue) -> np.ndarray:
+    raise Unsupported("a map body that reads a value from outside", v.owner if isinstance(v.owner, Operation) else None)  # type: ignore[arg-type]
+
+
+class _Progress:
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.enabled = total, 0, enabled
+        self.start = time.perf_counter()
+
+    def step(self, n: int) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        frac = self.done / self.total if self.total else 1.0
+        bar = "#" * int(30 * frac)
+        el = time.perf_counter() - self.start
+        sys.stderr.write(f"\rnn-absorb-partitions [{bar:<30}] {self.done}/{self.total} entries {el:5.1f} s")
+        if self.done >= self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def enumerate_partitions(
+    parts: Sequence[PartitionOp], params: EnumerateParams | None = None
+) -> tuple[list[np.ndarray], EnumerateStats]:
+    """The table of every partition (uint64 entries, index = operands concatenated, operand 0 MSB)."""
+    params = params or EnumerateParams()
+    stats = EnumerateStats(partitions=len(parts))
+    start = time.perf_counter()
+    programs = [compile_partition(p) for p in parts]
+    groups: dict[tuple, list[int]] = {}
+    bodies: dict[tuple, Block] = {}
+    for i, (prog, part) in enumerate(zip(programs, parts)):
+        groups.setdefault(prog.key, []).append(i)
+    for part in parts:
+        for op in part.body.block.ops:
+            if isinstance(op, MapOp):
+                bodies.setdefault(_body_key(op.body.block), op.body.block)
+    stats.groups = len(groups)
+    total = sum(1 << sum(programs[m[0]].widths) for m in groups.values() for _ in m)
+    stats.entries = total
+    show = params.progress
+    if show is None:
+        show = total >= (1 << 22) and sys.stderr.isatty() or os.environ.get("LUTOPT_PROGRESS") == "1"
+    bar = _Progress(total, bool(show))
+    tables: list[np.ndarray | None] = [None] * len(parts)
+    for members in groups.values():
+        prog = programs[members[0]]
+        n = 1 << sum(prog.widths)
+        widest = max([n] + [n * int(np.prod(ins[-1] if isinstance(ins[-1], (tuple, int)) and ins[0] == "map" else 1)) for ins in prog.instrs])
+        cmax = max([1] + [int(ins[4]) for ins in prog.instrs if ins[0] == "map"] + [int(ins[6][0]) for ins in prog.instrs if ins[0] == "contract"])
+        chunk = max(1, params.chunk_elements // (n * cmax))
+        del widest
+        for s in range(0, len(members), chunk):
+            sub = members[s : s + chunk]
+            stacked = [np.stack([programs[i].data[k] for i in sub]) for k in range(len(prog.data))]
+            out = run_program(prog, stacked, bodies, params, stats)
+            for j, i in enumerate(sub):
+                tables[i] = out[j]
+            bar.step(n * len(sub))
+    stats.seconds = time.perf_counter() - start
+    return [t for t in tables if t is not None], stats  # type: ignore[misc]

@@ -1,0 +1,723 @@
+"""`nn-partition`: splits a quantized network into one `nn.partition` per output code.
+
+Input: a `func.func` on float tensors whose quantizers have been raised
+(`nn.quantize` + `nn.dequantize`, see `nn-raise-quantizers`) and whose constant
+sub-graphs are folded (`nn-fold-constants`). Output: the same function on codes, one
+scalar argument per element of each input tensor (row-major, the width of its
+quantizer's code) and one scalar result per element of each result, made of
+`nn.partition` ops.
+
+The analysis works on elements, with arrays:
+- every tensor value is described element by element: data movement (reshapes,
+  transposes, broadcasts, slices, concatenations, `index_select` gathers, which
+  torch-mlir prints as a `linalg.generic` around `tensor.extract`) is composed away,
+  so a value is either an element-wise computation (`Map`), a contraction with a
+  constant operand (`Contract`: matmul, batch_matmul, mul-add reductions), a
+  dequantization of codes (`Dequant`), codes, a constant, or unsupported;
+- backwards from each quantizer, a boolean matrix per value says which of its elements
+  each output element needs. Contraction terms whose constant weight is zero are not
+  dependencies, so masks multiplied into weights (folded before) and per-partition
+  weight tensors (NeuraLUT's batched einsum) give exactly the sparse connectivity;
+- each output element becomes an `nn.partition` whose operands are the codes it needs
+  and whose region is the needed part of the sub-network, on one-dimensional tensors
+  (`nn.gather`, `nn.map`, `nn.contract`, see `dialects/nn.py`).
+
+Errors (located, exit status 1): a partition whose table would be indexed by more than
+`max-table-bits` bits (named by the quantizer, the element and the bit count), an op
+the analysis does not model inside a partition, a function argument used without a
+quantizer, a result that is not the output of a quantizer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import arith, func, linalg, tensor
+from xdsl.dialects.builtin import (
+    FunctionType,
+    IntegerType,
+    ModuleOp,
+    TensorType,
+    f32,
+)
+from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+
+from lutopt.diagnostics import LutoptError, op_location
+from lutopt.dialects.nn import (
+    ContractOp,
+    DequantizeOp,
+    GatherOp,
+    MapOp,
+    PartitionOp,
+    QuantizeOp,
+    YieldOp,
+    dense_f32,
+    vector_type,
+)
+from lutopt.lowering.nn_fold_constants import dense_attr
+from lutopt.lowering.nn_tensor import (
+    StructuredView,
+    Unsupported,
+    constant_array,
+    domain_points,
+    eval_body,
+    evaluate_op,
+    flat_ids,
+    movement_ids,
+    reduction_order,
+    shape_of,
+    structured_view,
+)
+
+# --------------------------------------------------------------------- element-level model
+
+
+@dataclass
+class Ref:
+    """Elements of a base value (`base`, flat `ids`), or constants (`base` None, `const`)."""
+
+    base: SSAValue | None
+    ids: np.ndarray
+    const: np.ndarray | None = None
+
+    def take(self, idx: np.ndarray) -> Ref:
+        return Ref(self.base, self.ids[idx], None if self.const is None else self.const[idx])
+
+
+@dataclass
+class Map:
+    op: Operation
+    block: Block
+    refs: list[Ref]  # one per block argument, each (n,)
+
+
+@dataclass
+class Contract:
+    op: Operation
+    x: Ref  # ids (n, K), -1 where the weight is zero
+    w: np.ndarray  # (n, K) float32
+    init: Ref  # (n,)
+    fused: bool
+
+
+@dataclass
+class Dequant:
+    op: DequantizeOp
+    code: SSAValue
+    ids: np.ndarray
+
+
+@dataclass
+class Code:
+    op: QuantizeOp | None  # None for a function argument's codes (see `InputCodes`)
+
+
+@dataclass
+class Arg:
+    index: int
+
+
+@dataclass
+class Bad:
+    op: Operation
+    message: str
+
+
+Node = Map | Contract | Dequant | Code | Arg | Bad
+
+
+@dataclass
+class ElementModel:
+    """What every value of a function is, element by element."""
+
+    nodes: dict[SSAValue, Node] = field(default_factory=dict)
+    aliases: dict[SSAValue, Ref] = field(default_factory=dict)
+    consts: dict[SSAValue, np.ndarray] = field(default_factory=dict)
+    order: list[SSAValue] = field(default_factory=list)  # bases in definition order
+
+    def resolve(self, v: SSAValue) -> Ref:
+        n = int(np.prod(shape_of(v))) if shape_of(v) else 1
+        if v in self.consts:
+            c = np.asarray(self.consts[v]).reshape(-1)
+            return Ref(None, np.zeros(n, np.int64), c)
+        if v in self.aliases:
+            return self.aliases[v]
+        return Ref(v, np.arange(n, dtype=np.int64))
+
+    def add_node(self, v: SSAValue, node: Node) -> None:
+        self.nodes[v] = node
+        self.order.append(v)
+
+
+def _gather_refs(refs: list[Ref], opn: np.ndarray, ids: np.ndarray, op: Operation) -> Ref:
+    """Element e comes from operand opn[e], element ids[e]; all from one base (or constants)."""
+    bases = {id(refs[i].base) for i in np.unique(opn)}
+    if len(bases) != 1:
+        if all(refs[i].base is None for i in np.unique(opn)):
+            bases = {id(None)}
+        else:
+            raise Unsupported(f"'{op.name}' mixes values of different origins", op)
+    first = refs[int(opn[0])] if len(opn) else refs[0]
+    out_ids = np.zeros(len(ids), np.int64)
+    out_const = None if first.base is not None else np.zeros(len(ids), np.float64)
+    for i in np.unique(opn):
+        sel = opn == i
+        r = refs[int(i)]
+        out_ids[sel] = r.ids[ids[sel]]
+        if out_const is not None:
+            out_const = out_const.astype(np.result_type(out_const, r.const))  # type: ignore[arg-type]
+            out_const[sel] = r.const[ids[sel]]  # type: ignore[index]
+    return Ref(first.base, out_ids, out_const)
+
+
+def _out_order(view: StructuredView, npoints: int, dims: list[np.ndarray]) -> np.ndarray:
+    """For an all-parallel op: the domain point of every output element (a permutation)."""
+    out = view.outputs[0]
+    oids = flat_ids(view.maps[len(view.inputs)], dims, shape_of(out), npoints)
+    n = int(np.prod(shape_of(out))) if shape_of(out) else 1
+    if len(oids) != n or not np.array_equal(np.sort(oids), np.arange(n)):
+        raise Unsupported("an output map that is not a permutation", view.op)
+    inv = np.empty(n, np.int64)
+    inv[oids] = np.arange(n)
+    return inv
+
+
+def _model_structured(m: ElementModel, view: StructuredView, result: SSAValue) -> None:
+    op = view.op
+    operands = view.inputs + view.outputs
+    refs = [m.resolve(v) for v in operands]
+    npoints = int(np.prod(view.domain)) if view.domain else 1
+    dims = domain_points(view.domain)
+    ids = [flat_ids(mp, dims, shape_of(v), npoints) for v, mp in zip(operands, view.maps)]
+    nin = len(view.inputs)
+    if len(view.outputs) != 1:
+        raise Unsupported("linalg ops with several results are not supported", op)
+    if not any(view.reduction):
+        point = _out_order(view, npoints, dims)
+        if view.body == "copy":
+            m.aliases[result] = refs[0].take(ids[0][point])
+            return
+        block = view.body
+        assert isinstance(block, Block)
+        term = block.last_op
+        assert term is not None
+        yielded = term.operands[0]
+        if isinstance(yielded, BlockArgument) and yielded.block is block:
+            k = yielded.index
+            m.aliases[result] = refs[k].take(ids[k][point])
+            return
+        if isinstance(yielded.owner, tensor.ExtractOp) and yielded.owner.parent_block() is block:
+            ext = yielded.owner
+            src = ext.operands[0]
+            if src not in m.consts:
+                captured: dict[str, np.ndarray] = {}
+
+                def extract(e, t, idx):
+                    shp = shape_of(t)
+                    flat = np.zeros(np.broadcast(*idx).shape if idx else (), np.int64)
+                    for size, i in zip(shp, idx):
+                        i = np.asarray(i, np.int64)
+                        if np.any(i < 0) or np.any(i >= size):
+                            raise Unsupported("'tensor.extract' index out of range", e)
+                        flat = flat * size + i
+                    captured["ids"] = np.broadcast_to(flat, (npoints,))
+                    return np.zeros(npoints, np.float32)
+
+                vals = [
+                    np.full(npoints, 0.0, np.float32) if r.base is not None else r.const[i]  # type: ignore[index]
+                    for r, i in zip(refs, ids)
+                ]
+                eval_body(
+                    block,
+                    vals,
+                    lambda v: _outer(m, v, op),
+                    index=lambda d: dims[d],
+                    extract=extract,
+                )
+                m.aliases[result] = m.resolve(src).take(captured["ids"][point])
+                return
+        for a in block.args:
+            if a.type != f32:
+                raise Unsupported(f"element-wise body on {a.type} values is not supported", op)
+        m.add_node(result, Map(op, block, [r.take(i[point]) for r, i in zip(refs, ids)]))
+        return
+    # Reductions: contractions with one constant operand, and sums.
+    order = reduction_order(view)
+    red = [d for d, r in enumerate(view.reduction) if r]
+    k = int(np.prod([view.domain[d] for d in red]))
+    npar = npoints // k
+    rows = [i[order].reshape(npar, k) for i in ids]
+    out_ids = rows[nin][:, 0]
+    n_out = int(np.prod(shape_of(view.outputs[0])))
+    if not np.array_equal(np.sort(out_ids), np.arange(n_out)):
+        raise Unsupported("a reduction whose output map is not a permutation", op)
+    perm = np.argsort(out_ids)
+    rows = [r[perm] for r in rows]
+    init = refs[nin].take(rows[nin][:, 0])
+    if view.body == "matmul":
+        kind, a_idx, b_idx, fused = "mul", 0, 1, True
+    else:
+        kind, a_idx, b_idx = _reduction_kind(view.body, op)  # type: ignore[arg-type]
+        fused = False
+    if kind == "sum":
+        x = refs[a_idx].take(rows[a_idx])
+        if x.base is None:
+            raise Unsupported("a reduction of constants that was not folded", op)
+        m.add_node(result, Contract(op, x, np.ones(x.ids.shape, np.float32), init, fused))
+        return
+    ra, rb = refs[a_idx].take(rows[a_idx]), refs[b_idx].take(rows[b_idx])
+    if (ra.base is None) == (rb.base is None):
+        raise Unsupported(
+            "a contraction of two computed tensors (one operand must be constant weights)", op
+        )
+    x, w = (ra, rb) if rb.base is None else (rb, ra)
+    weights = np.asarray(w.const, np.float32)
+    xids = np.where(weights != 0, x.ids, -1)
+    m.add_node(result, Contract(op, Ref(x.base, xids), weights, init, fused))
+
+
+def _reduction_kind(block: Block, op: Operation) -> tuple[str, int, int]:
+    """('mul', a, b) for `out + in_a * in_b`, ('sum', a, -1) for `out + in_a`."""
+    ops = list(block.ops)
+    out = block.args[-1]
+    term = ops[-1]
+    y = term.operands[0]
+    add = y.owner
+    if isinstance(add, arith.AddfOp):
+        lhs, rhs = add.lhs, add.rhs
+        other = rhs if lhs is out else lhs if rhs is out else None
+        if other is not None:
+            if isinstance(other, BlockArgument) and other.block is block:
+                return "sum", other.index, -1
+            mul = other.owner
+            if isinstance(mul, arith.MulfOp) and all(
+                isinstance(v, BlockArgument) and v.block is block for v in mul.operands
+            ):
+                return "mul", mul.lhs.index, mul.rhs.index  # type: ignore[union-attr]
+    raise Unsupported("a reduction other than a sum or a multiply-accumulate", op)
+
+
+def _outer(m: ElementModel, v: SSAValue, op: Operation) -> np.ndarray:
+    if v in m.consts:
+        return np.asarray(m.consts[v])
+    raise Unsupported("a body that reads a computed value from outside", op)
+
+
+def build_model(f: func.FuncOp, ctx: Context | None) -> ElementModel:
+    m = ElementModel()
+    for i, a in enumerate(f.body.block.args):
+        m.add_node(a, Arg(i))
+    for op in f.body.block.ops:
+        if isinstance(op, func.ReturnOp):
+            continue
+        if isinstance(op, arith.ConstantOp):
+            a = constant_array(op, ctx)
+            if a is not None:
+                m.consts[op.result] = a
+                continue
+        if isinstance(op, tensor.EmptyOp):
+            m.consts[op.results[0]] = evaluate_op(op, [], ctx)[0]  # type: ignore[index]
+            continue
+        if isinstance(op, QuantizeOp):
+            m.add_node(op.output, Code(op))
+            continue
+        if isinstance(op, DequantizeOp):
+            owner = op.input.owner
+            if not isinstance(owner, QuantizeOp):
+                m.add_node(op.output, Bad(op, "'nn.dequantize' of codes that are not an 'nn.quantize' result"))
+                continue
+            n = int(np.prod(shape_of(op.input)))
+            m.add_node(op.output, Dequant(op, op.input, np.arange(n, dtype=np.int64)))
+            continue
+        if not op.results:
+            continue
+        try:
+            if op.operands and all(v in m.consts for v in op.operands):
+                try:
+                    vals = evaluate_op(op, [m.consts[v] for v in op.operands], ctx)
+                except Unsupported:
+                    vals = None  # e.g. a gather from a computed tensor
+                if vals is not None:
+                    for r, a in zip(op.results, vals):
+                        m.consts[r] = a
+                    continue
+            view = structured_view(op)
+            if view is not None:
+                _model_structured(m, view, op.results[0])
+                continue
+            mv = movement_ids(op)
+            if mv is not None:
+                opn, ids = mv[0]
+                refs = [m.resolve(v) for v in op.operands]
+                m.aliases[op.results[0]] = _gather_refs(refs, opn, ids, op)
+                continue
+            raise Unsupported(f"'{op.name}' is not supported inside a partition", op)
+        except Unsupported as e:
+            for r in op.results:
+                m.add_node(r, Bad(e.op, e.message))
+    return m
+
+
+# --------------------------------------------------------------------- cones
+
+
+def _scatter_or(dst: np.ndarray, ids: np.ndarray, src: np.ndarray) -> None:
+    """dst[:, ids[j]] |= src[:, j] for all j (ids may repeat)."""
+    if ids.size == 0:
+        return
+    order = np.argsort(ids, kind="stable")
+    sids = ids[order]
+    starts = np.flatnonzero(np.r_[True, sids[1:] != sids[:-1]])
+    dst[:, sids[starts]] |= np.logical_or.reduceat(src[:, order], starts, axis=1)
+
+
+@dataclass
+class Cones:
+    """For one quantizer: which elements of every base value each output element needs."""
+
+    quantizer: QuantizeOp
+    root: Ref
+    need: dict[SSAValue, np.ndarray]  # base -> (P, numel) bool
+    bases: list[SSAValue]  # bases with a need, in definition order
+
+
+def _numel(v: SSAValue) -> int:
+    s = shape_of(v)
+    return int(np.prod(s)) if s else 1
+
+
+def compute_cones(m: ElementModel, q: QuantizeOp) -> Cones:
+    root = m.resolve(q.input)
+    P = _numel(q.input)
+    need: dict[SSAValue, np.ndarray] = {}
+    if root.base is None:
+        return Cones(q, root, need, [])
+    need[root.base] = np.zeros((P, _numel(root.base)), np.bool_)
+    need[root.base][np.arange(P), root.ids] = True
+    pos = {v: i for i, v in enumerate(m.order)}
+    # Walk bases from the last definition backwards.
+    todo = sorted(need, key=lambda v: pos[v])
+    done: list[SSAValue] = []
+
+    def add(ref: Ref, src: np.ndarray) -> None:
+        """src: (P, n) need of the consumer's elements; ref.ids (n,) or (n, K)."""
+        assert ref.base is not None
+        if ref.base not in need:
+            need[ref.base] = np.zeros((P, _numel(ref.base)), np.bool_)
+            todo.append(ref.base)
+            todo.sort(key=lambda v: pos[v])
+        ids = ref.ids
+        if ids.ndim == 2:
+            k = ids.shape[1]
+            s = np.repeat(src, k, axis=1)
+            flat = ids.reshape(-1)
+            valid = flat >= 0
+            _scatter_or(need[ref.base], flat[valid], s[:, valid])
+        else:
+            _scatter_or(need[ref.base], ids, src)
+
+    while todo:
+        b = todo.pop()
+        nb = need[b]
+        if not nb.any():
+            continue
+        done.append(b)
+        node = m.nodes[b]
+        if isinstance(node, Map):
+            for r in node.refs:
+                if r.base is not None:
+                    add(r, nb)
+        elif isinstance(node, Contract):
+            add(node.x, nb)
+            if node.init.base is not None:
+                add(node.init, nb)
+        elif isinstance(node, Dequant):
+            add(Ref(node.code, node.ids), nb)
+        elif isinstance(node, Code):
+            pass
+        elif isinstance(node, Arg):
+            raise LutoptError(
+                f"this quantizer's input depends on function argument #{node.index} without "
+                "a quantizer in between (models must quantize their inputs)",
+                q,
+            )
+        elif isinstance(node, Bad):
+            raise LutoptError(
+                f"{node.message} (inside the partition of the quantizer at {op_location(q)})",
+                node.op,
+            )
+    done.sort(key=lambda v: pos[v])
+    return Cones(q, root, need, done)
+
+
+# --------------------------------------------------------------------- building partitions
+
+
+def _code_width(v: SSAValue) -> int:
+    t = v.type
+    elt = t.get_element_type() if isinstance(t, TensorType) else t
+    assert isinstance(elt, IntegerType)
+    return elt.width.data
+
+
+def _index_str(v: SSAValue, flat: int) -> str:
+    shp = shape_of(v)
+    return "(" + ", ".join(str(int(i)) for i in np.unravel_index(flat, shp)) + ")" if shp else "()"
+
+
+def _clone_body(block: Block, keep: list[int]) -> Region:
+    """A copy of a linalg body as an isolated `nn.map` body (outer constants cloned in),
+    with the block arguments `keep` only (the others are not read)."""
+    region = Region(Block(arg_types=[block.args[i].type for i in keep]))
+    new = region.block
+    mapping: dict[SSAValue, SSAValue] = {block.args[i]: a for i, a in zip(keep, new.args)}
+    for op in block.ops:
+        for v in op.operands:
+            if v not in mapping:
+                owner = v.owner
+                if not isinstance(owner, arith.ConstantOp):
+                    raise Unsupported("a body that reads a computed value from outside", op)
+                c = owner.clone()
+                new.add_op(c)
+                mapping[v] = c.result
+        if op.name == "linalg.yield":
+            new.add_op(YieldOp(*[mapping[v] for v in op.operands]))
+            continue
+        c = op.clone(value_mapper=mapping)  # type: ignore[arg-type]
+        new.add_op(c)
+        for a, b in zip(op.results, c.results):
+            mapping[a] = b
+    return region
+
+
+class _Builder:
+    """Builds the region of one partition."""
+
+    def __init__(self, m: ElementModel, cones: Cones, p: int, leaves: list[tuple[SSAValue, np.ndarray]]):
+        self.m, self.cones, self.p = m, cones, p
+        types = [IntegerType(_code_width(c)) for c, ids in leaves for _ in ids]
+        self.block = Block(arg_types=types)
+        self.vec: dict[SSAValue, tuple[SSAValue, np.ndarray]] = {}
+        self.codes: dict[SSAValue, tuple[SSAValue, np.ndarray]] = {}
+        k = 0
+        for c, ids in leaves:
+            args = self.block.args[k : k + len(ids)]
+            k += len(ids)
+            fe = tensor.FromElementsOp(*args)
+            self.block.add_op(fe)
+            self.codes[c] = (fe.results[0], ids)
+
+    def add(self, op: Operation) -> SSAValue:
+        self.block.add_op(op)
+        return op.results[0]
+
+    def const(self, values: np.ndarray) -> SSAValue:
+        v = np.asarray(values, np.float32)
+        return self.add(arith.ConstantOp(dense_f32(v)))
+
+    def vector(self, ref: Ref) -> SSAValue:
+        """The elements `ref` (ids (C,)) as a one-dimensional tensor."""
+        if ref.base is None:
+            return self.const(ref.const)  # type: ignore[arg-type]
+        v, e = self.vec[ref.base]
+        pos = np.searchsorted(e, ref.ids)
+        if len(pos) == len(e) and np.array_equal(pos, np.arange(len(e))):
+            return v
+        return self.add(GatherOp(v, pos))
+
+    def node(self, b: SSAValue) -> None:
+        node = self.m.nodes[b]
+        E = np.flatnonzero(self.cones.need[b][self.p])
+        if isinstance(node, Dequant):
+            cv, ce = self.codes[node.code]
+            d = DequantizeOp(cv, float(node.op.scale_value), *node.op.bounds, vector_type(len(ce)))
+            d.location = node.op.location
+            v = self.add(d)
+            pos = np.searchsorted(ce, node.ids[E])
+            if not (len(pos) == len(ce) and np.array_equal(pos, np.arange(len(ce)))):
+                v = self.add(GatherOp(v, pos))
+            self.vec[b] = (v, E)
+        elif isinstance(node, Map):
+            keep = [i for i, a in enumerate(node.block.args) if a.uses]
+            operands = [self.vector(node.refs[i].take(E)) for i in keep]
+            mop = MapOp(operands, len(E), _clone_body(node.block, keep))
+            mop.location = node.op.location
+            self.vec[b] = (self.add(mop), E)
+        elif isinstance(node, Contract):
+            X, W = node.x.ids[E], node.w[E]
+            valid = (X >= 0) & (W != 0)
+            kp = max(1, int(valid.sum(axis=1).max()) if len(E) else 1)
+            order = np.argsort(~valid, axis=1, kind="stable")[:, :kp]
+            X = np.take_along_axis(X, order, axis=1)
+            W = np.take_along_axis(W, order, axis=1)
+            valid = np.take_along_axis(valid, order, axis=1)
+            assert node.x.base is not None
+            if node.x.base in self.vec:
+                xv, xe = self.vec[node.x.base]
+            else:  # no term with a non-zero weight: the result is the init
+                xv, xe = self.const(np.zeros(1, np.float32)), np.zeros(1, np.int64)
+            idx = np.where(valid, np.searchsorted(xe, np.where(valid, X, 0)), 0)
+            W = np.where(valid, W, np.float32(0))
+            init = self.vector(node.init.take(E))
+            c = ContractOp(xv, init, W, idx, node.fused)
+            c.location = node.op.location
+            self.vec[b] = (self.add(c), E)
+        else:  # pragma: no cover - cones only hold the kinds above
+            raise AssertionError(node)
+
+    def finish(self, q: QuantizeOp) -> Region:
+        root = self.cones.root
+        v = self.vector(root.take(np.array([self.p])))
+        w = q.width
+        qo = QuantizeOp(v, float(q.scale_value), *q.bounds, TensorType(IntegerType(w), [1]))
+        qo.location = q.location
+        self.add(qo)
+        self.block.add_op(YieldOp(qo.output))
+        return Region(self.block)
+
+
+def partition_function(f: func.FuncOp, ctx: Context | None, max_table_bits: int) -> func.FuncOp:
+    m = build_model(f, ctx)
+    block = f.body.block
+    # Inputs: every argument is read by exactly one quantizer.
+    input_quantizer: dict[SSAValue, QuantizeOp] = {}
+    for i, a in enumerate(block.args):
+        users = [u.operation for u in a.uses]
+        if not users:
+            raise LutoptError(f"function argument #{i} is not used (inputs must be quantized)", f)
+        for u in users:
+            if not isinstance(u, QuantizeOp) or len(users) != 1:
+                raise LutoptError(
+                    f"function argument #{i} is used without a quantizer (the model must start "
+                    "with a quantizer on each input)",
+                    u,
+                )
+        input_quantizer[a] = users[0]  # type: ignore[assignment]
+    # Outputs: every result is, element by element, a dequantized code.
+    ret = block.last_op
+    assert isinstance(ret, func.ReturnOp)
+    outputs: list[tuple[SSAValue, np.ndarray]] = []
+    for i, v in enumerate(ret.operands):
+        r = m.resolve(v)
+        node = m.nodes.get(r.base) if r.base is not None else None
+        if isinstance(node, Dequant):
+            outputs.append((node.code, node.ids[r.ids]))
+        elif isinstance(node, Code):
+            outputs.append((r.base, r.ids))  # type: ignore[arg-type]
+        else:
+            raise LutoptError(
+                f"result #{i} is not the output of a quantizer (the model must end with a quantizer)",
+                ret,
+            )
+    quantizers = [op for op in block.ops if isinstance(op, QuantizeOp) and op not in input_quantizer.values()]
+    # Cones and leaves for every element of every quantizer.
+    cones: dict[QuantizeOp, Cones] = {}
+    leaves: dict[QuantizeOp, list[list[tuple[SSAValue, np.ndarray]]]] = {}
+    for q in quantizers:
+        c = compute_cones(m, q)
+        cones[q] = c
+        code_bases = [b for b in c.bases if isinstance(m.nodes[b], Code)]
+        P = _numel(q.input)
+        per = [[(b, np.flatnonzero(c.need[b][p])) for b in code_bases] for p in range(P)]
+        leaves[q] = [[(b, ids) for b, ids in lst if len(ids)] for lst in per]
+    # Which elements are needed (backwards from the results).
+    needed: dict[SSAValue, np.ndarray] = {}
+    for q in quantizers:
+        needed[q.output] = np.zeros(_numel(q.output), np.bool_)
+    for code, ids in outputs:
+        if code in needed:
+            needed[code][ids] = True
+    for q in reversed(quantizers):
+        for p in np.flatnonzero(needed[q.output]):
+            for b, ids in leaves[q][p]:
+                if b in needed:
+                    needed[b][ids] = True
+    # The new function.
+    arg_types: list[IntegerType] = []
+    for a in block.args:
+        q = input_quantizer[a]
+        arg_types += [IntegerType(q.width)] * _numel(a)
+    new_block = Block(arg_types=arg_types)
+    code_values: dict[SSAValue, list[SSAValue | None]] = {}
+    k = 0
+    for a in block.args:
+        n = _numel(a)
+        code_values[input_quantizer[a].output] = list(new_block.args[k : k + n])
+        k += n
+    for q in quantizers:
+        vals: list[SSAValue | None] = [None] * _numel(q.output)
+        code_values[q.output] = vals
+        for p in np.flatnonzero(needed[q.output]):
+            lv = leaves[q][p]
+            bits = sum(_code_width(b) * len(ids) for b, ids in lv)
+            if bits > max_table_bits:
+                codes = sum(len(ids) for _, ids in lv)
+                raise LutoptError(
+                    f"the partition of element {_index_str(q.input, int(p))} of this quantizer "
+                    f"reads {codes} codes, {bits} bits: its table would have 2^{bits} entries, "
+                    f"more than max-table-bits={max_table_bits} allows (add quantizers, reduce "
+                    "the fan-in, or raise max-table-bits)",
+                    q,
+                )
+            b = _Builder(m, cones[q], int(p), lv)
+            try:
+                for base in cones[q].bases:
+                    if isinstance(m.nodes[base], Code) or not cones[q].need[base][p].any():
+                        continue
+                    b.node(base)
+            except Unsupported as e:
+                raise LutoptError(e.message, e.op)
+            region = b.finish(q)
+            operands = []
+            for c, ids in lv:
+                for i in ids:
+                    v = code_values[c][int(i)]
+                    assert v is not None
+                    operands.append(v)
+            part = PartitionOp(operands, IntegerType(q.width), region)
+            part.location = q.location
+            new_block.add_op(part)
+            vals[int(p)] = part.output
+    results: list[SSAValue] = []
+    for code, ids in outputs:
+        for i in ids:
+            v = code_values[code][int(i)]
+            assert v is not None
+            results.append(v)
+    new_block.add_op(func.ReturnOp(*results))
+    new_f = func.FuncOp(f.sym_name.data, FunctionType.from_lists(arg_types, [r.type for r in results]), Region(new_block))
+    new_f.location = f.location
+    return new_f
+
+
+@dataclass(frozen=True)
+class PartitionNetwork(ModulePass):
+    """Splits every function of quantized tensors into `nn.partition` ops on codes."""
+
+    name = "nn-partition"
+
+    max_table_bits: int = 20
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.max_table_bits < 0 or self.max_table_bits > 30:
+            raise LutoptError(f"nn-partition: max-table-bits must be between 0 and 30, got {self.max_table_bits}")
+        for f in list(op.ops):
+            if not isinstance(f, func.FuncOp) or not f.body.blocks:
+                continue
+            if not any(isinstance(o, QuantizeOp) for o in f.body.block.ops):
+                if any(isinstance(a.type, TensorType) for a in f.body.block.args):
+                    raise LutoptError(
+                        "no quantizer found in this function (run nn-raise-quantizers first; the "
+                        "model must start and end with quantizers)",
+                        f,
+                    )
+                continue
+            new_f = partition_function(f, ctx, self.max_table_bits)
+            parent = f.parent_block()
+            assert parent is not None
+            parent.insert_op_before(new_f, f)
+            f.detach()
+            f.erase()

@@ -1,0 +1,201 @@
+"""`nn-raise-quantizers`: recognises quantizers and raises them to `nn.quantize` + `nn.dequantize`.
+
+`torch.clamp(torch.round(x / s), qmin, qmax) * s` reaches lutopt as a chain of
+element-wise `linalg.generic` ops (one per PyTorch op, or fused into fewer):
+
+    divf %in, s  ->  math.roundeven  ->  clamp  ->  mulf %q, s
+
+where the clamp is printed as `cmpf ult` + `select` (lower bound) and `cmpf ugt` +
+`select` (upper bound), or as `arith.maximumf` / `arith.minimumf`, in either order.
+The chain becomes
+
+    %q = nn.quantize %x scale(s) range(qmin, qmax) : tensor<...xf32> -> tensor<...xiW>
+    %v = nn.dequantize %q scale(s) range(qmin, qmax) : tensor<...xiW> -> tensor<...xf32>
+
+(the codes, and the values the rest of the network reads). The bounds must be integers
+and the two scales equal; anything else is left as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import arith, func, linalg
+from xdsl.dialects.builtin import ModuleOp, TensorType
+from xdsl.ir import BlockArgument, Operation, SSAValue
+from xdsl.ir.affine import AffineMap
+from xdsl.passes import ModulePass
+
+from lutopt.dialects.nn import DequantizeOp, QuantizeOp, code_width, quantize_type
+from lutopt.lowering.nn_tensor import attr_array, cmpf_predicate
+
+Expr = tuple  # ("x",) | ("const", float) | (opname, pred_or_None, *children)
+
+
+def _elementwise_input(op: Operation) -> SSAValue | None:
+    """The tensor input of a one-input, identity-mapped, all-parallel generic."""
+    if not isinstance(op, linalg.GenericOp) or len(op.inputs) != 1 or len(op.outputs) != 1:
+        return None
+    if any("reduction" in str(it) for it in op.iterator_types.data):
+        return None
+    maps = [m.data for m in op.indexing_maps.data]
+    n = maps[0].num_dims
+    if any(m != AffineMap.identity(n) for m in maps):
+        return None
+    if op.inputs[0].type != op.results[0].type:
+        return None
+    return op.inputs[0]
+
+
+def _body_expr(op: linalg.GenericOp, x: Expr) -> Expr | None:
+    block = op.body.block
+    env: dict[SSAValue, Expr] = {block.args[0]: x}
+
+    def get(v: SSAValue) -> Expr | None:
+        if v in env:
+            return env[v]
+        if isinstance(v, BlockArgument):
+            return None
+        a = attr_array(v.owner.value) if isinstance(v.owner, arith.ConstantOp) else None
+        if a is None or a.shape != ():
+            return None
+        return ("const", float(a))
+
+    for inner in block.ops:
+        if inner.name == "linalg.yield":
+            return get(inner.operands[0])
+        kids = [get(v) for v in inner.operands]
+        if any(k is None for k in kids):
+            return None
+        if isinstance(inner, arith.ConstantOp):
+            a = attr_array(inner.value)
+            if a is None or a.shape != ():
+                return None
+            env[inner.result] = ("const", float(a))
+            continue
+        pred = cmpf_predicate(inner) if isinstance(inner, arith.CmpfOp) else None
+        env[inner.results[0]] = (inner.name, pred, *kids)
+    return None
+
+
+def _const(e: Expr) -> float | None:
+    return e[1] if e[0] == "const" else None
+
+
+def _strip_clamp(e: Expr) -> tuple[Expr, float | None, float | None]:
+    lo = hi = None
+    while True:
+        name = e[0]
+        if name in ("arith.maximumf", "arith.maxnumf") and _const(e[3]) is not None and lo is None:
+            e, lo = e[2], _const(e[3])
+            continue
+        if name in ("arith.minimumf", "arith.minnumf") and _const(e[3]) is not None and hi is None:
+            e, hi = e[2], _const(e[3])
+            continue
+        if name == "arith.select" and e[2][0] == "arith.cmpf":
+            cmp, a, b = e[2], e[3], e[4]
+            pred, u, c = cmp[1], cmp[2], cmp[3]
+            cv = _const(c)
+            if cv is not None:
+                less = pred in ("ult", "olt", "ule", "ole")
+                greater = pred in ("ugt", "ogt", "uge", "oge")
+                if (less and a == c and b == u) or (greater and a == u and b == c):
+                    if lo is None:
+                        e, lo = u, cv
+                        continue
+                if (greater and a == c and b == u) or (less and a == u and b == c):
+                    if hi is None:
+                        e, hi = u, cv
+                        continue
+        return e, lo, hi
+
+
+def match_quantizer(e: Expr) -> tuple[float, int, int] | None:
+    """(scale, qmin, qmax) if `e` is mulf(clamp(roundeven(divf(x, s))), s)."""
+    if e[0] != "arith.mulf":
+        return None
+    s2 = _const(e[3]) if _const(e[3]) is not None else _const(e[2])
+    inner = e[2] if _const(e[3]) is not None else e[3]
+    if s2 is None:
+        return None
+    inner, lo, hi = _strip_clamp(inner)
+    if lo is None or hi is None or inner[0] != "math.roundeven":
+        return None
+    div = inner[2]
+    if div[0] != "arith.divf" or div[2] != ("x",) or _const(div[3]) is None:
+        return None
+    s = _const(div[3])
+    if np.float32(s) != np.float32(s2) or not (np.isfinite(s) and s > 0):
+        return None
+    if lo != int(lo) or hi != int(hi) or lo > hi:
+        return None
+    return float(s), int(lo), int(hi)
+
+
+MAX_CHAIN = 6
+
+
+def raise_quantizers(block_ops: list[Operation]) -> int:
+    count = 0
+    erased: set[int] = set()
+    for op in block_ops:
+        if id(op) in erased or op.parent is None:
+            continue
+        x = _elementwise_input(op)
+        if x is None or not isinstance(x.type, TensorType):
+            continue
+        chain: list[Operation] = []
+        expr: Expr = ("x",)
+        cur: Operation = op
+        found = None
+        while len(chain) < MAX_CHAIN:
+            if chain and _elementwise_input(cur) is None:
+                break
+            new = _body_expr(cur, expr)  # type: ignore[arg-type]
+            if new is None:
+                break
+            chain.append(cur)
+            expr = new
+            m = match_quantizer(expr)
+            if m is not None:
+                found = m
+                break
+            uses = list(cur.results[0].uses)
+            if len(uses) != 1:
+                break
+            cur = uses[0].operation
+            if _elementwise_input(cur) is not chain[-1].results[0]:
+                break
+        if found is None:
+            continue
+        scale, lo, hi = found
+        w = code_width(lo, hi)
+        q = QuantizeOp(x, scale, lo, hi, quantize_type(x.type, w))
+        d = DequantizeOp(q.output, scale, lo, hi, x.type)
+        q.location = op.location
+        d.location = chain[-1].location
+        block = op.parent_block()
+        assert block is not None
+        last = chain[-1]
+        block.insert_ops_before([q, d], last)
+        last.results[0].replace_all_uses_with(d.output)
+        for c in reversed(chain):
+            c.detach()
+            c.erase()
+            erased.add(id(c))
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class RaiseQuantizers(ModulePass):
+    """Replaces divf/roundeven/clamp/mulf chains by `nn.quantize` + `nn.dequantize`."""
+
+    name = "nn-raise-quantizers"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for f in list(op.walk()):
+            if isinstance(f, func.FuncOp) and f.body.blocks:
+                raise_quantizers(list(f.body.block.ops))

@@ -1,0 +1,600 @@
+"""NumPy semantics of the tensor-level ops torch-mlir prints (shared by the nn passes).
+
+- `constant_array(op_or_value, ctx)`: the array of an `arith.constant` (dense, splat,
+  `dense_resource` blob, scalar).
+- `structured_view(op)`: a linalg op as an iteration domain, one affine map per
+  operand, iterator kinds and a body (a `Block`, or "copy" / "matmul" for named ops).
+- `domain_indices(view)`: for every point of the domain (row-major), the flat index into
+  each operand.
+- `eval_body(block, args, ...)`: the scalar body of a `linalg.generic` on arrays.
+- `evaluate_op(op, operands)`: any supported op on constant arrays (constant folding).
+
+Float semantics are float32 throughout. Contractions of the matmul family use a fused
+multiply-add per step in order of k (`fma_f32`), which is what PyTorch's CPU kernels
+compute; other reductions round each `mulf`/`addf` as MLIR specifies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import arith, linalg, math, tensor
+from xdsl.dialects.builtin import (
+    DenseIntOrFPElementsAttr,
+    DenseResourceAttr,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    TensorType,
+)
+from xdsl.ir import Block, BlockArgument, Operation, SSAValue
+from xdsl.ir.affine import (
+    AffineBinaryOpExpr,
+    AffineBinaryOpKind,
+    AffineConstantExpr,
+    AffineDimExpr,
+    AffineExpr,
+    AffineMap,
+)
+
+from lutopt.diagnostics import LutoptError
+
+
+class Unsupported(Exception):
+    """An op (or a form of it) the nn passes do not model; carries the op for its location."""
+
+    def __init__(self, message: str, op: Operation):
+        super().__init__(message)
+        self.message = message
+        self.op = op
+
+
+# --------------------------------------------------------------------- dtypes
+
+
+def numpy_dtype(t) -> np.dtype:
+    from xdsl.dialects.builtin import Float16Type, Float32Type, Float64Type
+
+    if isinstance(t, Float32Type):
+        return np.dtype(np.float32)
+    if isinstance(t, Float64Type):
+        return np.dtype(np.float64)
+    if isinstance(t, Float16Type):
+        return np.dtype(np.float16)
+    if isinstance(t, IndexType):
+        return np.dtype(np.int64)
+    if isinstance(t, IntegerType):
+        w = t.width.data
+        if w == 1:
+            return np.dtype(np.bool_)
+        for n in (8, 16, 32, 64):
+            if w <= n:
+                return np.dtype("int%d" % n)
+    raise ValueError(f"unsupported element type {t}")
+
+
+def shape_of(value: SSAValue) -> tuple[int, ...]:
+    t = value.type
+    if isinstance(t, TensorType):
+        return tuple(t.get_shape())
+    return ()
+
+
+# --------------------------------------------------------------------- constants
+
+
+def _resource_blob(ctx: Context | None, key: str) -> bytes | None:
+    from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
+
+    dialects = []
+    if ctx is not None:
+        d = ctx.get_optional_dialect("builtin")
+        if d is not None:
+            dialects.append(d)
+    from xdsl.dialects.builtin import Builtin
+
+    dialects.append(Builtin)
+    for d in dialects:
+        iface = d.get_interface(OpAsmDialectInterface)
+        if iface is None:
+            continue
+        blob = iface.lookup(key)
+        if blob:
+            return bytes.fromhex(blob[2:])
+    return None
+
+
+def attr_array(attr, ctx: Context | None = None) -> np.ndarray | None:
+    """The value of a constant attribute as an array (None if not understood)."""
+    if isinstance(attr, DenseIntOrFPElementsAttr):
+        t = attr.get_type()
+        shape = tuple(t.get_shape())
+        elt = t.get_element_type()
+        dt = numpy_dtype(elt)
+        if isinstance(elt, IntegerType) and elt.width.data == 1:
+            raw = np.frombuffer(attr.data.data, dtype=np.int8).astype(np.bool_)
+        else:
+            raw = np.frombuffer(attr.data.data, dtype=dt.newbyteorder("<"))
+        n = int(np.prod(shape)) if shape else 1
+        if raw.size == 1 and n != 1:
+            return np.full(shape, raw[0], dtype=dt)
+        return raw.astype(dt).reshape(shape)
+    if isinstance(attr, DenseResourceAttr):
+        t = attr.get_type()
+        shape = tuple(t.get_shape())
+        dt = numpy_dtype(t.get_element_type())
+        blob = _resource_blob(ctx, attr.resource_handle.data)
+        if blob is None:
+            return None
+        data = blob[4:]  # the first four bytes are the alignment
+        raw = np.frombuffer(data, dtype=dt.newbyteorder("<") if dt != np.bool_ else np.int8)
+        n = int(np.prod(shape)) if shape else 1
+        if raw.size == 1 and n != 1:
+            return np.full(shape, raw[0], dtype=dt)
+        if raw.size != n:
+            return None
+        return raw.astype(dt).reshape(shape)
+    if isinstance(attr, FloatAttr):
+        return np.array(attr.value.data, dtype=numpy_dtype(attr.type))
+    if isinstance(attr, IntegerAttr):
+        return np.array(attr.value.data, dtype=numpy_dtype(attr.type))
+    return None
+
+
+def constant_array(value: SSAValue | Operation, ctx: Context | None = None) -> np.ndarray | None:
+    op = value if isinstance(value, Operation) else value.owner
+    if isinstance(op, arith.ConstantOp):
+        return attr_array(op.value, ctx)
+    return None
+
+
+# --------------------------------------------------------------------- affine maps
+
+
+def eval_affine(expr: AffineExpr, dims: Sequence[np.ndarray]) -> np.ndarray:
+    if isinstance(expr, AffineDimExpr):
+        return dims[expr.position]
+    if isinstance(expr, AffineConstantExpr):
+        return np.int64(expr.value)
+    if isinstance(expr, AffineBinaryOpExpr):
+        a, b = eval_affine(expr.lhs, dims), eval_affine(expr.rhs, dims)
+        k = expr.kind
+        if k == AffineBinaryOpKind.Add:
+            return a + b
+        if k == AffineBinaryOpKind.Mul:
+            return a * b
+        if k == AffineBinaryOpKind.FloorDiv:
+            return a // b
+        if k == AffineBinaryOpKind.CeilDiv:
+            return -((-a) // b)
+        if k == AffineBinaryOpKind.Mod:
+            return a % b
+    raise ValueError(f"unsupported affine expression {expr}")
+
+
+# --------------------------------------------------------------------- structured view
+
+
+@dataclass
+class StructuredView:
+    op: Operation
+    domain: tuple[int, ...]
+    inputs: list[SSAValue]
+    outputs: list[SSAValue]
+    maps: list[AffineMap]  # inputs then outputs
+    reduction: list[bool]  # per domain dim
+    body: Block | str  # a block, "copy" (yield input 0) or "matmul"
+
+
+def _infer_domain(op: Operation, operands: Sequence[SSAValue], maps: Sequence[AffineMap]) -> tuple[int, ...]:
+    n = maps[0].num_dims
+    dom: list[int | None] = [None] * n
+    for v, m in zip(operands, maps):
+        shp = shape_of(v)
+        for size, e in zip(shp, m.results):
+            if isinstance(e, AffineDimExpr) and dom[e.position] is None:
+                dom[e.position] = size
+    if any(d is None for d in dom):
+        raise Unsupported("cannot infer the iteration domain", op)
+    return tuple(int(d) for d in dom)  # type: ignore[arg-type]
+
+
+def structured_view(op: Operation) -> StructuredView | None:
+    """The op as a loop nest, or None if it is not a structured (linalg) op we model."""
+    if isinstance(op, linalg.GenericOp):
+        maps = [m.data for m in op.indexing_maps.data]
+        ins, outs = list(op.inputs), list(op.outputs)
+        dom = _infer_domain(op, ins + outs, maps)
+        red = [it.data.value == "reduction" if hasattr(it.data, "value") else str(it.data) == "reduction" for it in op.iterator_types.data]
+        red = [("reduction" in str(it)) for it in op.iterator_types.data]
+        return StructuredView(op, dom, ins, outs, maps, red, op.body.block)
+    name = op.name
+    if name in ("linalg.matmul", "linalg.batch_matmul", "linalg.matvec", "linalg.vecmat"):
+        maps = list(op.get_default_indexing_maps())  # type: ignore[attr-defined]
+        ins, outs = list(op.inputs), list(op.outputs)  # type: ignore[attr-defined]
+        dom = _infer_domain(op, ins + outs, maps)
+        red = [False] * (len(dom) - 1) + [True]
+        if name == "linalg.matvec" or name == "linalg.vecmat":
+            red = [False, True]
+        return StructuredView(op, dom, ins, outs, maps, red, "matmul")
+    if isinstance(op, linalg.TransposeOp):
+        perm = list(op.permutation.get_values())
+        out_shape = shape_of(op.outputs[0])
+        n = len(out_shape)
+        in_map = AffineMap(n, 0, tuple(AffineExpr.dimension(perm.index(j)) for j in range(n)))
+        out_map = AffineMap.identity(n)
+        return StructuredView(op, out_shape, [op.inputs[0]], [op.outputs[0]], [in_map, out_map], [False] * n, "copy")
+    if isinstance(op, linalg.BroadcastOp):
+        dims = set(op.dimensions.get_values())
+        out_shape = shape_of(op.init)
+        n = len(out_shape)
+        in_map = AffineMap(n, 0, tuple(AffineExpr.dimension(i) for i in range(n) if i not in dims))
+        return StructuredView(op, out_shape, [op.input], [op.init], [in_map, AffineMap.identity(n)], [False] * n, "copy")
+    if isinstance(op, linalg.FillOp):
+        out = op.outputs[0]
+        n = len(shape_of(out))
+        return StructuredView(
+            op, shape_of(out), [op.inputs[0]], [out], [AffineMap(n, 0, ()), AffineMap.identity(n)], [False] * n, "copy"
+        )
+    if isinstance(op, linalg.CopyOp):
+        out = op.outputs[0]
+        n = len(shape_of(out))
+        ident = AffineMap.identity(n)
+        return StructuredView(op, shape_of(out), [op.inputs[0]], [out], [ident, ident], [False] * n, "copy")
+    return None
+
+
+def domain_points(domain: Sequence[int]) -> list[np.ndarray]:
+    """One int64 array per dim, over all points of the domain in row-major order."""
+    if not domain:
+        return []
+    grids = np.indices(domain, dtype=np.int64)
+    return [g.reshape(-1) for g in grids]
+
+
+def flat_ids(m: AffineMap, dims: Sequence[np.ndarray], shape: Sequence[int], npoints: int) -> np.ndarray:
+    """Flat (row-major) index into an operand of `shape` at every domain point."""
+    idx = np.zeros(npoints, dtype=np.int64)
+    for size, e in zip(shape, m.results):
+        idx = idx * size + np.broadcast_to(eval_affine(e, dims), (npoints,))
+    return idx
+
+
+def reduction_order(view: StructuredView) -> np.ndarray:
+    """A permutation of the domain points: parallel dims outer, reduction dims inner (row-major each)."""
+    dims = list(range(len(view.domain)))
+    par = [d for d in dims if not view.reduction[d]]
+    red = [d for d in dims if view.reduction[d]]
+    npoints = int(np.prod(view.domain)) if view.domain else 1
+    ids = np.arange(npoints).reshape(view.domain) if view.domain else np.arange(1)
+    return np.transpose(ids, par + red).reshape(-1) if view.domain else ids
+
+
+# --------------------------------------------------------------------- scalar bodies
+
+
+def fma_f32(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """float32 fused multiply-add (exact product in float64, one rounding to float32 per step).
+
+    The product of two float32 is exact in float64; the sum rounds twice (to float64,
+    then to float32), which differs from a single rounding only when the float64 result
+    lies exactly half-way between two float32 numbers.
+    """
+    return (a.astype(np.float64) * b.astype(np.float64) + c.astype(np.float64)).astype(np.float32)
+
+
+_CMPF = {
+    # predicate -> (ordered test, true on unordered)
+    "false": None,
+    "oeq": (np.equal, False),
+    "ogt": (np.greater, False),
+    "oge": (np.greater_equal, False),
+    "olt": (np.less, False),
+    "ole": (np.less_equal, False),
+    "one": (np.not_equal, False),
+    "ord": None,
+    "ueq": (np.equal, True),
+    "ugt": (np.greater, True),
+    "uge": (np.greater_equal, True),
+    "ult": (np.less, True),
+    "ule": (np.less_equal, True),
+    "une": (np.not_equal, True),
+    "uno": None,
+    "true": None,
+}
+_CMPF_NAMES = list(_CMPF)
+
+
+def cmpf_predicate(op: arith.CmpfOp) -> str:
+    return _CMPF_NAMES[op.predicate.value.data]
+
+
+def _cmpf(pred: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    unordered = np.isnan(a) | np.isnan(b)
+    if pred == "false":
+        return np.zeros(np.broadcast(a, b).shape, np.bool_)
+    if pred == "true":
+        return np.ones(np.broadcast(a, b).shape, np.bool_)
+    if pred == "ord":
+        return ~unordered
+    if pred == "uno":
+        return unordered
+    fn, on_unordered = _CMPF[pred]  # type: ignore[misc]
+    with np.errstate(invalid="ignore"):
+        r = fn(a, b)
+    return (r | unordered) if on_unordered else (r & ~unordered)
+
+
+_CMPI = ["eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"]
+
+
+def _binary_float(fn: Callable) -> Callable:
+    def f(op, a, b):
+        with np.errstate(all="ignore"):
+            return fn(a, b).astype(a.dtype if hasattr(a, "dtype") else np.float32, copy=False)
+
+    return f
+
+
+def _maximumf(a, b):
+    r = np.maximum(a, b)
+    return r
+
+
+def _minimumf(a, b):
+    return np.minimum(a, b)
+
+
+SCALAR_OPS: dict[str, Callable] = {
+    "arith.addf": _binary_float(np.add),
+    "arith.subf": _binary_float(np.subtract),
+    "arith.mulf": _binary_float(np.multiply),
+    "arith.divf": _binary_float(np.divide),
+    "arith.maximumf": _binary_float(_maximumf),
+    "arith.minimumf": _binary_float(_minimumf),
+    "arith.maxnumf": _binary_float(np.fmax),
+    "arith.minnumf": _binary_float(np.fmin),
+    "arith.negf": lambda op, a: np.negative(a),
+    "math.absf": lambda op, a: np.abs(a),
+    "math.roundeven": lambda op, a: np.rint(a),
+    "math.round": lambda op, a: (np.sign(a) * np.floor(np.abs(a) + np.asarray(0.5, a.dtype))).astype(a.dtype),
+    "math.floor": lambda op, a: np.floor(a),
+    "math.ceil": lambda op, a: np.ceil(a),
+    "math.trunc": lambda op, a: np.trunc(a),
+    "math.sqrt": lambda op, a: np.sqrt(a),
+    "math.exp": lambda op, a: np.exp(a),
+    "math.tanh": lambda op, a: np.tanh(a),
+    "arith.cmpf": lambda op, a, b: _cmpf(cmpf_predicate(op), a, b),
+    "arith.select": lambda op, c, a, b: np.where(c, a, b),
+    "arith.addi": lambda op, a, b: a + b,
+    "arith.subi": lambda op, a, b: a - b,
+    "arith.muli": lambda op, a, b: a * b,
+    "arith.andi": lambda op, a, b: a & b,
+    "arith.ori": lambda op, a, b: a | b,
+    "arith.xori": lambda op, a, b: a ^ b,
+    "arith.index_cast": lambda op, a: a.astype(numpy_dtype(op.results[0].type)),
+    "arith.sitofp": lambda op, a: a.astype(numpy_dtype(op.results[0].type)),
+    "arith.uitofp": lambda op, a: a.astype(numpy_dtype(op.results[0].type)),
+    "arith.fptosi": lambda op, a: a.astype(numpy_dtype(op.results[0].type)),
+    "arith.extf": lambda op, a: a.astype(numpy_dtype(op.results[0].type)),
+    "arith.truncf": lambda op, a: a.astype(numpy_dtype(op.results[0].type)),
+    "arith.extsi": lambda op, a: a.astype(numpy_dtype(op.results[0].type)),
+    "arith.extui": lambda op, a: a.astype(numpy_dtype(op.results[0].type)),
+    "arith.trunci": lambda op, a: a.astype(numpy_dtype(op.results[0].type)),
+}
+
+
+def eval_body(
+    block: Block,
+    args: Sequence[np.ndarray],
+    outer: Callable[[SSAValue], np.ndarray],
+    index: Callable[[int], np.ndarray] | None = None,
+    extract: Callable[[Operation, SSAValue, list[np.ndarray]], np.ndarray] | None = None,
+) -> list[np.ndarray]:
+    """Runs a scalar body on arrays (one element per point); returns the yielded arrays.
+
+    `outer(v)` gives the value of a value defined outside the block (a scalar constant);
+    `index(d)` the loop index of dim d (`linalg.index`); `extract(op, tensor, indices)`
+    implements `tensor.extract` from a tensor defined outside.
+    """
+    env: dict[SSAValue, np.ndarray] = dict(zip(block.args, args))
+
+    def get(v: SSAValue) -> np.ndarray:
+        if v in env:
+            return env[v]
+        r = outer(v)
+        env[v] = r
+        return r
+
+    for op in block.ops:
+        name = op.name
+        if name in ("linalg.yield", "nn.yield"):
+            return [get(v) for v in op.operands]
+        if isinstance(op, arith.ConstantOp):
+            a = attr_array(op.value)
+            if a is None:
+                raise Unsupported(f"unsupported constant in a body", op)
+            env[op.result] = a
+            continue
+        if name == "linalg.index":
+            if index is None:
+                raise Unsupported("'linalg.index' is not supported here", op)
+            env[op.results[0]] = index(op.dim.value.data)  # type: ignore[attr-defined]
+            continue
+        if name == "tensor.extract":
+            if extract is None:
+                raise Unsupported("'tensor.extract' is not supported here", op)
+            env[op.results[0]] = extract(op, op.operands[0], [get(v) for v in op.operands[1:]])
+            continue
+        if name == "arith.cmpi":
+            a, b = get(op.operands[0]), get(op.operands[1])
+            pred = _CMPI[op.predicate.value.data]  # type: ignore[attr-defined]
+            if pred[0] == "u":
+                a, b = a.astype(np.uint64), b.astype(np.uint64)
+            fn = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal}[pred.lstrip("su") if pred not in ("eq", "ne") else pred]
+            env[op.results[0]] = fn(a, b)
+            continue
+        fn = SCALAR_OPS.get(name)
+        if fn is None:
+            raise Unsupported(f"'{name}' is not supported", op)
+        env[op.results[0]] = fn(op, *[get(v) for v in op.operands])
+    raise Unsupported("body without a terminator", block.parent_op() or block.first_op)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------- evaluation
+
+
+def evaluate_structured(view: StructuredView, arrays: Sequence[np.ndarray], ctx: Context | None = None) -> list[np.ndarray]:
+    """A linalg op on constant arrays (inputs then outputs); returns the results."""
+    npoints = int(np.prod(view.domain)) if view.domain else 1
+    dims = domain_points(view.domain)
+    operands = view.inputs + view.outputs
+    ids = [flat_ids(m, dims, shape_of(v), npoints) for v, m in zip(operands, view.maps)]
+    nin = len(view.inputs)
+    results = [np.array(a, copy=True).reshape(-1) for a in arrays[nin:]]
+    if not any(view.reduction):
+        vals = [np.asarray(a).reshape(-1)[i] for a, i in zip(arrays, ids)]
+        if view.body == "copy":
+            outs = [vals[0]]
+        elif view.body == "matmul":
+            raise Unsupported("a matmul without reduction", view.op)
+        else:
+            outs = eval_body(
+                view.body,  # type: ignore[arg-type]
+                vals,
+                lambda v: _outer_constant(v, ctx, view.op),
+                index=lambda d: dims[d],
+                extract=lambda op, t, idx: _extract_constant(op, t, idx, ctx),
+            )
+        for r, i, o in zip(results, ids[nin:], outs):
+            r[i] = np.broadcast_to(o, (npoints,))
+        return [r.reshape(shape_of(v)) for r, v in zip(results, view.outputs)]
+    order = reduction_order(view)
+    red = [d for d, r in enumerate(view.reduction) if r]
+    k = int(np.prod([view.domain[d] for d in red]))
+    npar = npoints // k
+    ids = [i[order].reshape(npar, k) for i in ids]
+    pts = [d[order].reshape(npar, k) for d in dims]
+    acc = [r[i[:, 0]] for r, i in zip(results, ids[nin:])]
+    for j in range(k):
+        vals = [np.asarray(a).reshape(-1)[i[:, j]] for a, i in zip(arrays[:nin], ids[:nin])]
+        if view.body == "matmul":
+            acc = [fma_f32(vals[0], vals[1], acc[0])]
+        else:
+            acc = eval_body(
+                view.body,  # type: ignore[arg-type]
+                vals + acc,
+                lambda v: _outer_constant(v, ctx, view.op),
+                index=lambda d, j=j: pts[d][:, j],
+                extract=lambda op, t, idx: _extract_constant(op, t, idx, ctx),
+            )
+    for r, i, a in zip(results, ids[nin:], acc):
+        r[i[:, 0]] = a
+    return [r.reshape(shape_of(v)) for r, v in zip(results, view.outputs)]
+
+
+def _outer_constant(v: SSAValue, ctx: Context | None, op: Operation) -> np.ndarray:
+    a = constant_array(v, ctx)
+    if a is None:
+        raise Unsupported("the body reads a value that is not a constant", op)
+    return a
+
+
+def _extract_constant(op: Operation, t: SSAValue, idx: list[np.ndarray], ctx: Context | None) -> np.ndarray:
+    a = constant_array(t, ctx)
+    if a is None:
+        raise Unsupported("'tensor.extract' from a tensor that is not constant", op)
+    return a[tuple(np.asarray(i, dtype=np.int64) for i in idx)]
+
+
+def static_slice(op: Operation) -> tuple[list[int], list[int], list[int]]:
+    if op.operands[1:] and any(True for _ in getattr(op, "offsets", [])):
+        raise Unsupported("dynamic offsets are not supported", op)
+    offs = list(op.static_offsets.get_values())  # type: ignore[attr-defined]
+    sizes = list(op.static_sizes.get_values())  # type: ignore[attr-defined]
+    strides = list(op.static_strides.get_values())  # type: ignore[attr-defined]
+    if any(s < 0 for s in offs + sizes + strides):
+        raise Unsupported("dynamic offsets, sizes or strides are not supported", op)
+    return offs, sizes, strides
+
+
+def movement_ids(op: Operation) -> list[tuple[int, np.ndarray]] | None:
+    """For a pure data-movement tensor op: per result element, (operand #, flat id) as two arrays.
+
+    Returns a list with one (operand index array, flat id array) pair flattened into a
+    single structure: [(operand_number_array, id_array)], or None if `op` is not one.
+    """
+    name = op.name
+    if name in ("tensor.expand_shape", "tensor.collapse_shape", "tensor.reshape", "tensor.cast"):
+        n = int(np.prod(shape_of(op.results[0])))
+        return [(np.zeros(n, np.int64), np.arange(n, dtype=np.int64))]
+    if name == "tensor.extract_slice":
+        offs, sizes, strides = static_slice(op)
+        src = shape_of(op.operands[0])
+        grids = np.indices(sizes, dtype=np.int64)
+        flat = np.zeros(grids.shape[1:], np.int64)
+        for d in range(len(src)):
+            flat = flat * src[d] + offs[d] + grids[d] * strides[d]
+        return [(np.zeros(flat.size, np.int64), flat.reshape(-1))]
+    if name == "tensor.concat":
+        dim = op.dim.value.data  # type: ignore[attr-defined]
+        pieces = []
+        for i, v in enumerate(op.operands):
+            shp = shape_of(v)
+            ids = np.arange(int(np.prod(shp)), dtype=np.int64).reshape(shp)
+            pieces.append((np.full(shp, i, np.int64), ids))
+        opn = np.concatenate([p[0] for p in pieces], axis=dim).reshape(-1)
+        ids = np.concatenate([p[1] for p in pieces], axis=dim).reshape(-1)
+        return [(opn, ids)]
+    if name == "tensor.insert_slice":
+        offs, sizes, strides = static_slice(op)
+        dst = shape_of(op.operands[1])
+        n = int(np.prod(dst))
+        opn = np.ones(n, np.int64)
+        ids = np.arange(n, dtype=np.int64)
+        grids = np.indices(sizes, dtype=np.int64)
+        flat = np.zeros(grids.shape[1:], np.int64)
+        for d in range(len(dst)):
+            flat = flat * dst[d] + offs[d] + grids[d] * strides[d]
+        opn[flat.reshape(-1)] = 0
+        ids[flat.reshape(-1)] = np.arange(flat.size)
+        return [(opn, ids)]
+    return None
+
+
+def evaluate_op(op: Operation, arrays: Sequence[np.ndarray], ctx: Context | None = None) -> list[np.ndarray] | None:
+    """Evaluates `op` on constant operand arrays; None if the op is not modelled."""
+    view = structured_view(op)
+    if view is not None:
+        return evaluate_structured(view, arrays, ctx)
+    mv = movement_ids(op)
+    if mv is not None:
+        opn, ids = mv[0]
+        flat = [np.asarray(a).reshape(-1) for a in arrays]
+        out = np.empty(len(ids), dtype=np.result_type(*[a.dtype for a in flat]))
+        for i, a in enumerate(flat):
+            sel = opn == i
+            out[sel] = a[ids[sel]]
+        return [out.reshape(shape_of(op.results[0]))]
+    if isinstance(op, tensor.EmptyOp):
+        t = op.results[0].type
+        return [np.zeros(shape_of(op.results[0]), dtype=numpy_dtype(t.get_element_type()))]  # type: ignore[attr-defined]
+    if op.name == "tensor.from_elements":
+        return [np.array([np.asarray(a).item() for a in arrays]).astype(numpy_dtype(op.results[0].type.get_element_type())).reshape(shape_of(op.results[0]))]  # type: ignore[attr-defined]
+    if op.name == "tensor.extract":
+        a = arrays[0]
+        return [np.asarray(a[tuple(int(i) for i in arrays[1:])])]
+    if op.name == "tensor.splat":
+        return [np.full(shape_of(op.results[0]), np.asarray(arrays[0]).item(), dtype=np.asarray(arrays[0]).dtype)]
+    fn = SCALAR_OPS.get(op.name)
+    if fn is not None and not isinstance(op.results[0].type, TensorType):
+        return [np.asarray(fn(op, *arrays))]
+    return None
+
+
+def not_lutopt_error(e: Unsupported) -> LutoptError:
+    return LutoptError(e.message, e.op)
