@@ -36,8 +36,11 @@ def make_context() -> Context:
 
     from lutopt import registry
 
+    from lutopt.dialects.linalg_ext import linalg_with_extensions
+
     ctx = Context()
-    upstream = get_all_dialects()
+    # linalg gets the named ops torch-mlir prints that xDSL lacks (batch_matmul, ...).
+    upstream = {**get_all_dialects(), "linalg": linalg_with_extensions}
     for name in UPSTREAM_DIALECTS:
         ctx.register_dialect(name, upstream[name])
     for name, factory in registry.all_dialects().items():
