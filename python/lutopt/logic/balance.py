@@ -18,7 +18,7 @@ import heapq
 from dataclasses import dataclass, field
 from time import perf_counter
 
-from lutopt.logic.builder import AND, XOR, NetlistBuilder
+from lutopt.logic.builder import AND, XOR, NetlistBuilder, gc_paused
 from lutopt.logic.netlist import GateNetlist
 
 # For an AND-family function: (output complement, fanin-a complement, fanin-b complement),
@@ -55,6 +55,11 @@ class BalanceStats:
 
 def balance(net: GateNetlist, stats: BalanceStats | None = None) -> GateNetlist:
     """The netlist with every AND/OR/XOR supergate rebuilt as a tree of least depth."""
+    with gc_paused():
+        return _balance(net, stats)
+
+
+def _balance(net: GateNetlist, stats: BalanceStats | None) -> GateNetlist:
     start = perf_counter()
     n = net.num_inputs
     base = 1 + n

@@ -121,3 +121,22 @@ def _levels(net: GateNetlist) -> list[np.ndarray]:
     order = np.argsort(gl, kind="stable")
     bounds = np.searchsorted(gl[order], np.arange(1, gl.max() + 2)) if g else []
     return [order[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)] if g else []
+
+
+def pack_bits(bits: np.ndarray) -> np.ndarray:
+    """0/1 values of shape (n, V) (any integer or bool dtype) as uint64 words of shape
+    (n, ceil(V / 64)): vector j is bit j % 64 of word j // 64."""
+    bits = np.asarray(bits)
+    n, v = bits.shape
+    words = (v + 63) // 64
+    packed = np.packbits(bits.astype(np.uint8) & 1, axis=1, bitorder="little")
+    out = np.zeros((n, words * 8), dtype=np.uint8)
+    out[:, : packed.shape[1]] = packed
+    return out.view("<u8").astype(np.uint64)
+
+
+def unpack_bits(words: np.ndarray, num_vectors: int) -> np.ndarray:
+    """The inverse of `pack_bits`: uint64 words (n, W) to 0/1 uint64 values (n, num_vectors)."""
+    words = np.ascontiguousarray(words, dtype="<u8")
+    bits = np.unpackbits(words.view(np.uint8), axis=1, bitorder="little")
+    return bits[:, :num_vectors].astype(np.uint64)

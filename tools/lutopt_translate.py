@@ -1,0 +1,163 @@
+"""`lutopt-translate`: between lutopt's IR and the logic-synthesis formats AIGER and BLIF.
+
+    lutopt-translate --import-aiger net.aig -o net.mlir     # binary or ASCII AIGER
+    lutopt-translate --import-blif net.blif -o net.mlir     # combinational BLIF
+    lutopt-translate --export-aiger net.mlir -o net.aig     # --ascii for the aag form
+    lutopt-translate --export-blif mapped.mlir -o mapped.blif
+
+Import prints a `func.func` (named after the BLIF model or the file) whose body is one
+`gate.netlist`; signal names become the `lutopt.name` attributes of its arguments and
+results. Export reads a function at the gate level (`gate.netlist` ops) or the mapped lut
+level (`lut.table` ops with 1-bit operands and result, one `.names` per LUT in BLIF) and
+writes it; `--function NAME` picks one function when the module has several.
+
+Errors are reported as `file:line:col: error: ...` (or `file: error: ...`), exit status
+1, no traceback and no output file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+
+from lutopt.diagnostics import LutoptError
+
+
+def write_bytes(path: str | None, data: bytes) -> None:
+    """Writes atomically (temporary file in the same folder, renamed at the end)."""
+    if path is None or path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    if os.path.exists(path) and not os.path.isfile(path):
+        with open(path, "wb") as f:  # a device or a pipe
+            f.write(data)
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".lutopt-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _read(path: str | None) -> tuple[bytes, str]:
+    name = path if path not in (None, "-") else "<stdin>"
+    try:
+        if path in (None, "-"):
+            return sys.stdin.buffer.read(), name
+        with open(path, "rb") as f:
+            return f.read(), name
+    except OSError as e:
+        raise LutoptError(f"cannot read '{name}': {e.strerror}")
+
+
+def _stem(name: str) -> str:
+    base = os.path.basename(name)
+    for ext in (".aig", ".aag", ".blif", ".gz"):
+        if base.endswith(ext):
+            base = base[: -len(ext)]
+    return base or "top"
+
+
+def import_aiger(data: bytes, name: str) -> str:
+    from lutopt.api import emit
+    from lutopt.logic.aiger import read_aiger
+    from lutopt.logic.exchange import netlist_module
+
+    net = read_aiger(data, name)
+    return emit(netlist_module(net, _stem(name)))
+
+
+def import_blif(data: bytes, name: str) -> str:
+    from lutopt.api import emit
+    from lutopt.logic.blif import parse_blif
+    from lutopt.logic.exchange import netlist_module
+
+    model = parse_blif(data, name)
+    return emit(netlist_module(model.netlist, model.name or _stem(name)))
+
+
+def _function(data: bytes, name: str, function: str | None):
+    from lutopt.api import parse_module
+    from lutopt.logic.exchange import select_function
+    from lutopt.tools.lutopt_opt import decode_source
+
+    module = parse_module(decode_source(data, name), name)
+    return select_function(module, function)
+
+
+def export_aiger(data: bytes, name: str, function: str | None, ascii: bool = False) -> bytes:
+    from lutopt.logic.aiger import write_aiger
+    from lutopt.logic.exchange import function_netlist
+
+    return write_aiger(function_netlist(_function(data, name, function)), binary=not ascii)
+
+
+def export_blif(data: bytes, name: str, function: str | None) -> bytes:
+    from lutopt.logic.exchange import function_blif
+
+    return function_blif(_function(data, name, function)).encode()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="lutopt-translate",
+        description="Translate between lutopt's IR and AIGER / BLIF.",
+    )
+    mode = ap.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--import-aiger", action="store_true", help="AIGER (aig or aag) to gate-level MLIR")
+    mode.add_argument("--import-blif", action="store_true", help="combinational BLIF to gate-level MLIR")
+    mode.add_argument("--export-aiger", action="store_true", help="gate- or mapped-lut-level MLIR to AIGER")
+    mode.add_argument("--export-blif", action="store_true", help="gate- or mapped-lut-level MLIR to BLIF")
+    ap.add_argument("input_file", nargs="?", default=None, help="input file (default: standard input)")
+    ap.add_argument("-o", "--output-file", default=None, help="output file (default: standard output)")
+    ap.add_argument("--function", default=None, help="the function to export when there are several")
+    ap.add_argument("--ascii", action="store_true", help="with --export-aiger: write ASCII AIGER (aag)")
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    name = args.input_file if args.input_file not in (None, "-") else "<stdin>"
+    try:
+        data, name = _read(args.input_file)
+        if args.import_aiger:
+            out = import_aiger(data, name).encode()
+        elif args.import_blif:
+            out = import_blif(data, name).encode()
+        elif args.export_aiger:
+            out = export_aiger(data, name, args.function, args.ascii)
+        else:
+            out = export_blif(data, name, args.function)
+        write_bytes(args.output_file, out)
+        return 0
+    except LutoptError as e:
+        if e.location is None:
+            print(f"{name}: error: {e.message}", file=sys.stderr)
+        else:
+            print(e.format(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except RecursionError:
+        print("error: input nested too deeply", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("error: out of memory", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
