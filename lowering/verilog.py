@@ -37,8 +37,9 @@ What the Verilog looks like:
 Arrays (`!hw.array<N x T>`) are flat vectors with element i in bits [i*w, (i+1)*w), as
 CIRCT lays them out, so a table column is a `localparam` of 2^n bits indexed by the
 n-bit concatenation of the table's operands. Constants are printed in hexadecimal
-(linear time even for a 2^20-bit column). Verilator rejects literals wider than its
-`--max-num-width` (65536 bits by default); a module that has one says so in its header.
+(linear time even for a 2^20-bit column); one wider than 4096 bits is a concatenation of
+4096-bit literals, one per line (256 lines for a 2^20-bit column), which both Icarus and
+Verilator (without `--max-num-width`) accept.
 """
 
 from __future__ import annotations
@@ -89,8 +90,10 @@ operand's signal (`hw.bitcast`)."""
 INLINE_CONSTANT_MAX_BITS = 64
 """Constants at most this wide are printed as literals where used (if they can be)."""
 
-VERILATOR_MAX_NUM_WIDTH = 65536
-"""Verilator's default `--max-num-width`: wider literals need the option."""
+LITERAL_CHUNK_BITS = 4096
+"""Wider constants are printed as a concatenation of literals of this many bits, one per
+line: Icarus' lexer rejects tokens longer than about 16,000 characters, and Verilator
+literals wider than its `--max-num-width` (65536 bits by default)."""
 
 # IEEE 1364-2005 and 1800-2017 keywords (Verilator parses .v files as SystemVerilog by
 # default, so SystemVerilog keywords must be avoided too).
@@ -207,6 +210,21 @@ def hex_literal(width: int, value: int, pad: bool = False) -> str:
     """A sized Verilog literal, e.g. `16'h6996`; linear time in the width."""
     digits = format(value, f"0{(width + 3) // 4}x" if pad else "x")
     return f"{width}'h{digits}"
+
+
+def constant_literal(width: int, value: int) -> str:
+    """A constant as one padded hex literal or, when wider than `LITERAL_CHUNK_BITS`, a
+    concatenation of such literals, one per line, most significant first."""
+    if width <= LITERAL_CHUNK_BITS:
+        return hex_literal(width, value, pad=True)
+    digits = format(value, f"0{(width + 3) // 4}x")
+    chunk_digits = LITERAL_CHUNK_BITS // 4
+    first_bits = width % LITERAL_CHUNK_BITS or LITERAL_CHUNK_BITS
+    first_digits = (first_bits + 3) // 4
+    chunks = [f"{first_bits}'h{digits[:first_digits]}"]
+    for start in range(first_digits, len(digits), chunk_digits):
+        chunks.append(f"{LITERAL_CHUNK_BITS}'h{digits[start:start + chunk_digits]}")
+    return "{\n    " + ",\n    ".join(chunks) + "\n  }"
 
 
 def range_decl(width: int) -> str:
@@ -490,7 +508,7 @@ def _prepare_body(module: hw.HWModuleOp) -> None:
                     for get in cast.uses:
                         if isinstance(get.operation, hw.ArrayGetOp) and get.operation.result.name_hint:
                             return get.operation.result.name_hint + "_table"
-                    return "table"
+                    return "tbl"
         return None
 
     named = [
@@ -691,12 +709,6 @@ class _ModulePrinter:
             out.append(f"// latency: {latency} cycles")
         elif not has_clock:
             out.append("// combinational")
-        widest = max(
-            (_constant_bits(op)[0] for op in block.ops if isinstance(op, hw.ConstantOp)),
-            default=0,
-        )
-        if widest > VERILATOR_MAX_NUM_WIDTH:
-            out.append(f"// note: a constant of {widest} bits; Verilator needs --max-num-width {widest}")
 
         # Ports.
         port_lines: list[tuple[str, str]] = []
@@ -722,8 +734,9 @@ class _ModulePrinter:
         for op in ops:
             if isinstance(op, hw.ConstantOp) and self.kind(op.result) == "param":
                 w, value = _constant_bits(op)
+                literal = constant_literal(w, value)
                 self.declare(
-                    f"localparam {range_decl(w)}{self.name(op.result)} = {hex_literal(w, value, pad=True)};",
+                    f"localparam {range_decl(w)}{self.name(op.result)} = {literal};",
                     self.name(op.result),
                     "UNUSEDPARAM",
                 )
