@@ -57,10 +57,27 @@ def set_location(op: Operation, source: Operation) -> Operation:
     return op
 
 
+def _forget_resource_blobs(ctx: Context) -> None:
+    """Empties the builtin dialect's `dense_resource` blob store before a parse.
+
+    xDSL keeps blobs in the process-wide builtin dialect; when a second file with the same
+    resource names is parsed, it renames the new handles (`name` -> `name_0`) but stores
+    the new blobs under the old names, so the second module would read the first one's
+    weights. Each parse starts from an empty store instead.
+    """
+    from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
+
+    builtin = ctx.get_optional_dialect("builtin")
+    iface = builtin.get_interface(OpAsmDialectInterface) if builtin is not None else None
+    if iface is not None:
+        iface._blob_storage.clear()  # pyright: ignore[reportPrivateUsage]
+
+
 class LocatingParser(Parser):
     """An xDSL parser that gives every op it parses a `FileLineColLoc` of where it starts."""
 
     def __init__(self, ctx: Context, text: str, name: str = "<stdin>", line_offset: int = 0):
+        _forget_resource_blobs(ctx)
         super().__init__(ctx, text, name)
         starts = [0]
         pos = text.find("\n")
