@@ -18,7 +18,7 @@ import heapq
 from dataclasses import dataclass, field
 from time import perf_counter
 
-from lutopt.logic.builder import AND, XOR, NetlistBuilder, gc_paused
+from lutopt.logic.builder import AND, FOLD, XOR, NetlistBuilder, gc_paused
 from lutopt.logic.netlist import GateNetlist
 
 # For an AND-family function: (output complement, fanin-a complement, fanin-b complement),
@@ -104,10 +104,15 @@ def _balance(net: GateNetlist, stats: BalanceStats | None) -> GateNetlist:
     level = [0] * base  # level of each node of the new netlist
     supergates = 0
 
-    def new_gate(fn: int, la: int, lb: int) -> int:
+    def new_gate(fn: int, la: int, lb: int, inner: bool = False) -> int:
+        """A gate of the new netlist. An inner gate of a tree is built in the phase with
+        f(0,0) = 0 (an OR rather than a NOR), its consumer taking the complement."""
+        neg = 0
+        if inner and FOLD[4 * fn + 2 * (la & 1) + (lb & 1)] >= 8:
+            fn, neg = fn ^ 15, 1
         r = builder.gate(fn, la, lb)
         level.append(max(level[la >> 1], level[lb >> 1]) + 1)
-        return r
+        return r ^ neg
 
     for g in range(num_gates):
         if absorbed[g]:
@@ -189,7 +194,7 @@ def _tree(fn: int, leaves: list[int], level: list[int], new_gate, out_neg: int) 
     while len(heap) > 2:
         _, _, x = heapq.heappop(heap)
         _, _, y = heapq.heappop(heap)
-        r = new_gate(fn, x, y)
+        r = new_gate(fn, x, y, True)
         heapq.heappush(heap, (level[r >> 1], count, r))
         count += 1
     (_, _, x), (_, _, y) = heap
