@@ -16,12 +16,14 @@ compute; other reductions round each `mulf`/`addf` as MLIR specifies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects import arith, linalg, math, tensor
+from xdsl.dialects import arith, math, tensor
+from xdsl.dialects.linalg import ops as linalg
 from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     DenseResourceAttr,
@@ -98,13 +100,15 @@ def _resource_blob(ctx: Context | None, key: str) -> bytes | None:
     from xdsl.dialects.builtin import Builtin
 
     dialects.append(Builtin)
-    for d in dialects:
-        iface = d.get_interface(OpAsmDialectInterface)
-        if iface is None:
-            continue
-        blob = iface.lookup(key)
-        if blob:
-            return bytes.fromhex(blob[2:])
+    keys = [key]
+    for k in keys:
+        for d in dialects:
+            iface = d.get_interface(OpAsmDialectInterface)
+            if iface is None:
+                continue
+            blob = iface.lookup(k)
+            if blob:
+                return bytes.fromhex(blob[2:])
     return None
 
 

@@ -1,0 +1,156 @@
+"""nn-to-lut against PyTorch: small models of both styles, every input code combination.
+
+Each model is written in plain PyTorch, exported with torch-mlir, compiled with the
+`nn-to-lut` pipeline, and the lut-level function (run by `lutopt.sim.interp`) must
+give the code PyTorch computes for every input vector.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="torch is not installed (pip install torch==2.13.0)")
+fx = pytest.importorskip("torch_mlir.fx", reason="torch-mlir is not installed (pip install torch-mlir)")
+
+from lutopt.api import emit, parse_module, run_passes  # noqa: E402
+from lutopt.diagnostics import LutoptError  # noqa: E402
+from lutopt.sim.interp import evaluate  # noqa: E402
+
+nn = torch.nn
+
+
+def q(x, s, lo, hi):
+    return torch.clamp(torch.round(x / s), lo, hi) * s
+
+
+class Masked(nn.Module):
+    """LogicNets style: dense layers with a 0/1 mask multiplied into the weights."""
+
+    def __init__(self, n_in=4, hidden=5, n_out=3, fan_in=2, seed=0):
+        super().__init__()
+        g = torch.Generator().manual_seed(seed)
+        self.l1 = nn.Linear(n_in, hidden)
+        self.l2 = nn.Linear(hidden, n_out)
+        for layer, fi in ((self.l1, fan_in), (self.l2, 3)):
+            mask = torch.zeros_like(layer.weight)
+            for r in range(mask.shape[0]):
+                mask[r, torch.randperm(mask.shape[1], generator=g)[:fi]] = 1
+            layer.register_buffer("mask", mask)
+            with torch.no_grad():
+                layer.weight.copy_(torch.randn(layer.weight.shape, generator=g))
+                layer.bias.copy_(torch.randn(layer.bias.shape, generator=g) * 0.5)
+
+    def forward(self, x):
+        x = q(x, 0.25, -4, 3)
+        y = torch.nn.functional.linear(x, self.l1.weight * self.l1.mask, self.l1.bias)
+        y = q(torch.relu(y), 0.5, 0, 3)
+        z = torch.nn.functional.linear(y, self.l2.weight * self.l2.mask, self.l2.bias)
+        return q(z, 0.25, -4, 3)
+
+
+class Gathered(nn.Module):
+    """NeuraLUT style: index_select gathers, per-partition MLPs with einsum, a skip connection."""
+
+    def __init__(self, n_in=5, parts=4, fan_in=2, width=8, seed=1):
+        super().__init__()
+        g = torch.Generator().manual_seed(seed)
+        self.register_buffer("idx", torch.stack([torch.randperm(n_in, generator=g)[:fan_in] for _ in range(parts)]).reshape(-1))
+        self.parts, self.fan_in = parts, fan_in
+        self.w1 = nn.Parameter(torch.randn(parts, fan_in, width, generator=g))
+        self.b1 = nn.Parameter(torch.randn(parts, width, generator=g) * 0.3)
+        self.w2 = nn.Parameter(torch.randn(parts, width, width, generator=g) / width**0.5)
+        self.w3 = nn.Parameter(torch.randn(parts, width, 1, generator=g) / width**0.5)
+        self.b3 = nn.Parameter(torch.randn(parts, generator=g) * 0.3)
+
+    def forward(self, x):
+        x = q(x, 0.5, -2, 1)
+        gth = x.index_select(1, self.idx).view(-1, self.parts, self.fan_in)
+        h = torch.relu(torch.einsum("bpf,pfh->bph", gth, self.w1) + self.b1)
+        h = h + torch.relu(torch.einsum("bph,phk->bpk", h, self.w2))
+        o = torch.einsum("bph,phk->bpk", h, self.w3).squeeze(-1) + self.b3
+        return q(o, 0.25, 0, 7)
+
+
+def compile_model(model, n_in, passes="nn-to-lut"):
+    text = str(fx.export_and_import(model, torch.zeros(1, n_in), output_type="linalg-on-tensors"))
+    module = parse_module(text, "model.mlir")
+    run_passes(module, passes)
+    return module
+
+
+def check_exhaustive(model, n_in, s_in, lo_in, hi_in, s_out, w_out):
+    module = compile_model(model, n_in)
+    codes = np.array(list(itertools.product(range(lo_in, hi_in + 1), repeat=n_in)), dtype=np.int64)
+    with torch.no_grad():
+        y = model(torch.tensor(codes, dtype=torch.float32) * s_in).numpy()
+    expect = (np.rint(y / np.float32(s_out)).astype(np.int64) & ((1 << w_out) - 1)).astype(np.uint64)
+    w_in = max(1, int(hi_in).bit_length() + (1 if lo_in < 0 else 0)) if lo_in < 0 else max(1, int(hi_in).bit_length())
+    ins = [(codes[:, i] & ((1 << w_in) - 1)).astype(np.uint64) for i in range(n_in)]
+    got = np.stack(evaluate(module, "main", ins), axis=1)
+    mismatches = np.argwhere(got != expect)
+    assert len(mismatches) == 0, f"{len(mismatches)} of {expect.size} codes differ, first at input {codes[mismatches[0][0]]}"
+    return module
+
+
+def test_masked_linear_matches_pytorch_exhaustively():
+    torch.manual_seed(0)
+    module = check_exhaustive(Masked(), 4, 0.25, -4, 3, 0.25, 3)
+    text = emit(module)
+    assert "nn." not in text and text.count("lut.table") >= 3
+
+
+def test_gathered_einsum_matches_pytorch_exhaustively():
+    torch.manual_seed(0)
+    check_exhaustive(Gathered(), 5, 0.5, -2, 1, 0.25, 3)
+
+
+def test_several_seeds_masked():
+    for seed in (3, 4):
+        check_exhaustive(Masked(n_in=3, hidden=4, n_out=2, fan_in=2, seed=seed), 3, 0.25, -4, 3, 0.25, 3)
+
+
+def test_sparsity_sets_the_fan_in():
+    module = compile_model(Masked(n_in=6, hidden=4, n_out=2, fan_in=2), 6)
+    from lutopt.dialects.lut import TableOp
+
+    tables = [op for op in module.walk() if isinstance(op, TableOp)]
+    first = [t for t in tables if all(v.owner is not None and not isinstance(v.owner, TableOp) for v in t.inputs)]
+    assert first and all(len(t.inputs) <= 2 for t in first)
+
+
+def test_table_too_wide_is_a_located_error():
+    with pytest.raises(LutoptError) as e:
+        compile_model(Masked(n_in=6, hidden=4, n_out=2, fan_in=6), 6, "nn-to-lut{max-table-bits=12}")
+    assert "18 bits" in e.value.message and "max-table-bits=12" in e.value.message
+    assert e.value.location and e.value.location.startswith("model.mlir:")
+
+
+class NoInputQuantizer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(2, 2)
+
+    def forward(self, x):
+        return q(self.l(x), 0.5, 0, 3)
+
+
+def test_model_without_input_quantizer_is_a_located_error():
+    with pytest.raises(LutoptError) as e:
+        compile_model(NoInputQuantizer(), 2)
+    assert "argument #0" in e.value.message and e.value.location
+
+
+class Gram(nn.Module):
+    def forward(self, x):
+        x = q(x, 0.5, 0, 3)
+        return q(x.transpose(0, 1) @ x, 0.25, 0, 3)
+
+
+def test_unsupported_op_inside_a_partition_is_a_located_error():
+    with pytest.raises(LutoptError) as e:
+        compile_model(Gram(), 2)
+    assert "two computed tensors" in e.value.message
+    assert e.value.location and "model.mlir:" in e.value.location
