@@ -49,7 +49,7 @@ class VerilogPort:
     width: int
 
 
-_COMMENTS = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+_COMMENTS = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 _PORT = re.compile(
     r"^(?:(input|output|inout)\s+)?(?:(?:wire|reg|logic)\s+)?(?:signed\s+)?"
     r"(?:\[\s*(\d+)\s*:\s*(\d+)\s*\]\s*)?([A-Za-z_][A-Za-z0-9_$]*)$"
@@ -68,7 +68,7 @@ def module_names(text: str) -> list[str]:
 def read_ports(text: str, top: str) -> list[VerilogPort]:
     """The ports of module `top` (ANSI-style header), in declaration order."""
     code = _strip_comments(text)
-    m = re.search(rf"\bmodule\s+{re.escape(top)}\b\s*(?:#\s*\(.*?\)\s*)?(\((.*?)\))?\s*;", code, re.S)
+    m = re.search(rf"\bmodule\s+{re.escape(top)}\b\s*(?:#\s*\(.*?\)\s*)?(\((.*?)\))?\s*;", code, re.DOTALL)
     if m is None:
         raise LutoptError(f"no module '{top}' in the Verilog (modules: {', '.join(module_names(text)) or 'none'})")
     if m.group(1) is None:
@@ -199,7 +199,7 @@ def _testbench(
 
 def _run(cmd: list[str], cwd: str, what: str, timeout: float | None) -> None:
     try:
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise SimulatorError(f"{what} timed out after {timeout} s: {' '.join(cmd)}")
     except OSError as e:
@@ -259,10 +259,10 @@ def design_ports(text: str, top: str, num_inputs: int | None = None) -> DesignPo
     ins = [p for p in ports if p.direction == "input"]
     outs = [p for p in ports if p.direction == "output"]
     clock = None
-    if ins and ins[0].name in CLOCK_NAMES and ins[0].width == 1:
-        if num_inputs is None or len(ins) == num_inputs + 1:
-            clock = ins[0].name
-            ins = ins[1:]
+    is_clock = bool(ins) and ins[0].name in CLOCK_NAMES and ins[0].width == 1
+    if is_clock and (num_inputs is None or len(ins) == num_inputs + 1):
+        clock = ins[0].name
+        ins = ins[1:]
     return DesignPorts(clock, ins, outs)
 
 
