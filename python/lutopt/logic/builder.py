@@ -8,7 +8,8 @@ function of `x`), so the netlists built here contain no inverters unless asked f
 Options (all off by default, so a plain builder reproduces its input gate for gate):
 - `simplify`: constant fanins, functions that ignore a fanin (0, 3, 5, 10, 12, 15) and
   gates whose two fanins are the same node reduce to a literal instead of a gate;
-- `fold_inverters`: only the inverters (functions 10 and 12) reduce to a literal;
+- `fold_inverters`: only the inverters (functions 10 and 12, also after complemented
+  fanins are folded: a buffer of a complement) reduce to a literal;
 - `strash`: structural hashing. Gates are normalised (fanins in increasing node order,
   output phase chosen so that f(0,0) = 0, the complement moving to the literal) and a
   gate equal to an earlier one returns the earlier one's literal. Like an AIG package
@@ -151,6 +152,9 @@ class NetlistBuilder:
                 return lb ^ 1
         f = FOLD[4 * fn + 2 * (la & 1) + (lb & 1)]
         a, b = la >> 1, lb >> 1
+        if self.fold_inverters and f in (10, 12):
+            # A buffer whose fanin is complemented is an inverter too.
+            return 2 * a + 1 if f == 12 else 2 * b + 1
         if not self.strash:
             self.fn.append(f)
             self.a.append(a)

@@ -2,7 +2,11 @@
 
 `random_layered` builds a difflogic-style network: layers of gates, each gate reading two
 nodes of the previous layer (occasionally any earlier node), with random functions.
-`random_dag` builds an unstructured random DAG (fanins anywhere earlier).
+`random_dag` builds an unstructured random DAG (fanins anywhere earlier, or within a
+window, which makes it deep).
+
+`random_layered_netlist` and `random_dag_netlist` are the mapper's variants (strictly
+layered with a given number of layers; mostly-local DAGs), kept side by side.
 """
 
 from __future__ import annotations
@@ -86,4 +90,63 @@ def random_dag(
         b=b.astype(np.int32),
         outputs=outs.astype(np.int32),
         output_neg=rng.random(num_outputs) < 0.5,
+    )
+
+
+def random_layered_netlist(
+    num_inputs: int,
+    layers: int,
+    width: int,
+    seed: int = 0,
+    functions: np.ndarray | None = None,
+    num_outputs: int | None = None,
+) -> GateNetlist:
+    """`layers` layers of `width` gates; `functions` restricts the gate functions (default:
+    all sixteen); the outputs are the last layer's first `num_outputs` gates (default all)."""
+    rng = np.random.default_rng(seed)
+    fns = np.arange(16) if functions is None else np.asarray(functions)
+    total = layers * width
+    fn = rng.choice(fns, size=total).astype(np.uint8)
+    a = np.empty(total, dtype=np.int32)
+    b = np.empty(total, dtype=np.int32)
+    prev_start, prev_count = 1, num_inputs
+    for layer in range(layers):
+        sl = slice(layer * width, (layer + 1) * width)
+        a[sl] = prev_start + rng.integers(0, prev_count, size=width)
+        b[sl] = prev_start + rng.integers(0, prev_count, size=width)
+        prev_start, prev_count = 1 + num_inputs + layer * width, width
+    n_out = width if num_outputs is None else num_outputs
+    outputs = (prev_start + np.arange(n_out)).astype(np.int32)
+    return GateNetlist(
+        num_inputs=num_inputs,
+        fn=fn,
+        a=a,
+        b=b,
+        outputs=outputs,
+        output_neg=np.zeros(n_out, dtype=bool),
+    )
+
+
+def random_dag_netlist(num_inputs: int, num_gates: int, num_outputs: int, seed: int = 0,
+                       locality: int = 64) -> GateNetlist:
+    """A random DAG: gate g reads two random earlier nodes, mostly among the `locality`
+    nodes just before it (so the network is deep), with random functions and random
+    complemented outputs."""
+    rng = np.random.default_rng(seed)
+    base = 1 + num_inputs
+    own = base + np.arange(num_gates)
+    near = rng.random((num_gates, 2)) < 0.8
+    back = rng.integers(1, locality + 1, size=(num_gates, 2))
+    anywhere = (rng.random((num_gates, 2)) * own[:, None]).astype(np.int64)
+    fan = np.where(near, np.maximum(own[:, None] - back, 0), anywhere)
+    fan = np.maximum(fan, 1) if num_inputs else fan
+    fn = rng.integers(0, 16, size=num_gates).astype(np.uint8)
+    outputs = rng.integers(max(1, base + num_gates - 4 * num_outputs), base + num_gates, size=num_outputs)
+    return GateNetlist(
+        num_inputs=num_inputs,
+        fn=fn,
+        a=fan[:, 0].astype(np.int32),
+        b=fan[:, 1].astype(np.int32),
+        outputs=outputs.astype(np.int32),
+        output_neg=rng.random(num_outputs) < 0.3,
     )
