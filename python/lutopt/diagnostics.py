@@ -14,7 +14,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr
 from xdsl.ir import Operation
 from xdsl.parser import Parser
-from xdsl.utils.exceptions import ParseError
+from xdsl.utils.exceptions import ParseError, VerifyException
 from xdsl.utils.lexer import Span
 
 
@@ -110,8 +110,14 @@ class LocatingParser(Parser):
         return line + 1 + self._line_offset, pos - self._line_starts[line] + 1
 
     def parse_operation(self) -> Operation:
-        start = self._current_token.span.start
-        op = super().parse_operation()
+        first = self._current_token.span
+        start = first.start
+        try:
+            op = super().parse_operation()
+        except VerifyException as e:
+            # An attribute that does not verify (a constant out of range, ...) while parsing.
+            msg = str(e).strip().splitlines()[0] if str(e).strip() else "invalid attribute"
+            raise ParseError(Span(start, first.end, first.input), msg) from e
         if not isinstance(op.location, FileLineColLoc):
             line, col = self._line_col(start)
             op.location = FileLineColLoc(self._filename, IntAttr(line), IntAttr(col))
