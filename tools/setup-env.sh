@@ -28,7 +28,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 # The CPU build of torch is pinned: an unpinned torch pulls gigabytes of CUDA packages.
-EXTRAS="${LUTOPT_EXTRAS:-test}"
+EXTRAS="${LUTOPT_EXTRAS:-test,torch}"
 if [ ! -f .venv/.lutopt-installed ] || [ pyproject.toml -nt .venv/.lutopt-installed ]; then
   echo "lutopt setup: installing lutopt[$EXTRAS] into .venv"
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$EXTRAS]" 2>&1 \
