@@ -50,7 +50,7 @@ class TrainConfig:
     lr: float = 1e-2
     weight_decay: float = 1e-4
     seed: int = 0
-    threads: int = 2
+    threads: int = 1
 
 
 def load_dataset(name: str, seed: int = 0):
@@ -223,9 +223,12 @@ def save_bundle(model: QuantSequential, cfg: TrainConfig, data, figures: dict, o
                 "input_scale": model.input_quantizer.scale.item(),
                 "state_dict": compact_state_dict(model)},
                out / "model.pt")
+    qi, qo = model.input_quantizer, model.output_quantizer
     np.savez_compressed(out / "testset.npz", input_codes=in_codes, labels=yte.astype(np.int8),
-                        output_codes=out_codes)
-    info = {"config": asdict(cfg), **{k: v for k, v in figures.items() if k != "losses"},
+                        output_codes=out_codes, input_width=qi.width, input_signed=qi.signed,
+                        output_width=qo.width, output_signed=qo.signed)
+    info = {"config": asdict(cfg),
+            **{k: v for k, v in figures.items() if k != "losses" and "seconds" not in k},
             **model_summary(model)}
     (out / "config.json").write_text(json.dumps(info, indent=2) + "\n")
 
@@ -258,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-2)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest for models this small)")
     p.add_argument("--out", type=Path, default=None, help="directory for model.pt, testset.npz, config.json")
     p.add_argument("--export", action="store_true", help="also write OUT/model.mlir (torch-mlir)")
     p.add_argument("--no-float", action="store_true", help="skip the float twin")
