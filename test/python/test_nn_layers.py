@@ -282,3 +282,27 @@ def test_bundle_round_trip(tmp_path):
     np.testing.assert_array_equal(again.output_codes(x).numpy(), t["output_codes"])
     np.testing.assert_array_equal(again.input_quantizer.to_codes(x).numpy(), t["input_codes"])
     np.testing.assert_array_equal(t["labels"], data[3])
+
+
+def test_bundled_digits_example_is_consistent(tmp_path):
+    """examples/digits: model.pt reproduces the bundled output codes (at batch 360 and one
+    input at a time) and exports to the bundled model.mlir."""
+    from pathlib import Path
+
+    from lutopt.nn.train import load_bundle
+
+    here = Path(__file__).resolve().parents[2] / "examples" / "digits"
+    model = load_bundle(here)
+    t = np.load(here / "testset.npz")
+    x = model.input_quantizer.from_codes(torch.from_numpy(t["input_codes"].astype(np.int64)))
+    codes = model.output_codes(x).numpy()
+    np.testing.assert_array_equal(codes, t["output_codes"])
+    one_by_one = np.concatenate([model.output_codes(x[i:i + 1]).numpy() for i in range(len(x))])
+    np.testing.assert_array_equal(one_by_one, t["output_codes"])
+    assert (int(t["input_width"]), int(t["output_width"]), bool(t["output_signed"])) == (2, 4, True)
+    assert (codes.argmax(1) == t["labels"]).mean() > 0.9
+    pytest.importorskip("torch_mlir.fx", reason="torch-mlir is not installed (pip install 'lutopt[torch]')")
+    from lutopt.nn.export import export_model
+
+    text = export_model(model, x[:1], tmp_path / "model.mlir", func_name="digits")
+    assert text == (here / "model.mlir").read_text(), "examples/digits/model.mlir is stale: re-export it"

@@ -301,7 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         if a.export:
             from lutopt.nn.export import export_model
 
-            export_model(model, torch.from_numpy(data[2][:1]), a.out / "model.mlir",
+            # Export the model as saved (masked-out weights are +0.0 there, whatever their
+            # sign after training), so that model.mlir is what lutopt-export gives for model.pt.
+            export_model(load_bundle(a.out), torch.from_numpy(data[2][:1]), a.out / "model.mlir",
                          func_name=a.dataset)
             print(f"wrote {a.out}/model.mlir")
     return 0
