@@ -20,8 +20,9 @@ integer *codes*. The ops:
   - `nn.gather %x [i0, i1, ...] : tensor<Nxf32> -> tensor<Cxf32>`: `y[c] = x[i_c]`.
   - `nn.map(%a, %b) : (tensor<Cxf32>, tensor<Cxf32>) -> tensor<Cxf32> { ^bb0(%x: f32, %y: f32): ... nn.yield %r : f32 }`:
     the scalar body applied element by element (the body of a `linalg.generic`).
-  - `nn.contract %x, %init weights(W) indices(I) [fused] : (tensor<Nxf32>, tensor<Cxf32>) -> tensor<Cxf32>`:
-    `acc = init[c]; for k: acc = acc + x[I[c,k]] * W[c,k]`, in order of k, where
+  - `nn.contract %x, %init weights(W) indices(I) [bias(B)] [fused] : (tensor<Nxf32>, tensor<Cxf32>) -> tensor<Cxf32>`:
+    `acc = init[c]; for k: acc = acc + x[I[c,k]] * W[c,k]`, in order of k, then
+    `acc + B[c]` if there is a bias (rounded separately, as `mm(x, w) + b`), where
     `fused` rounds each step once (a fused multiply-add, as PyTorch's CPU matmul
     kernels do) and its absence rounds the product and the sum separately (MLIR's
     `mulf` + `addf`). Terms with a zero weight have been dropped (they add +-0).
@@ -468,16 +469,25 @@ class ContractOp(IRDLOperation):
     weights = prop_def(DenseIntOrFPElementsAttr)
     indices = prop_def(DenseIntOrFPElementsAttr)
     fused = opt_prop_def(UnitAttr)
+    bias = opt_prop_def(DenseIntOrFPElementsAttr)
 
     traits = traits_def(Pure())
 
     def __init__(
-        self, value: SSAValue, init: SSAValue, weights: np.ndarray, indices: np.ndarray, fused: bool
+        self,
+        value: SSAValue,
+        init: SSAValue,
+        weights: np.ndarray,
+        indices: np.ndarray,
+        fused: bool,
+        bias: np.ndarray | None = None,
     ):
         c = np.asarray(weights).shape[0]
         props: dict[str, Attribute] = {"weights": dense_f32(weights), "indices": dense_i32(indices)}
         if fused:
             props["fused"] = UnitAttr()
+        if bias is not None:
+            props["bias"] = dense_f32(bias)
         super().__init__(operands=[value, init], result_types=[vector_type(c)], properties=props)
 
     def weight_array(self) -> np.ndarray:
@@ -486,7 +496,16 @@ class ContractOp(IRDLOperation):
     def index_array(self) -> np.ndarray:
         return dense_array(self.indices)
 
+    def bias_array(self) -> np.ndarray | None:
+        return None if self.bias is None else dense_array(self.bias)
+
     def verify_(self) -> None:
+        if self.bias is not None:
+            bt = self.bias.get_type()
+            if not isinstance(bt.get_element_type(), Float32Type) or list(bt.get_shape()) != list(
+                self.output.type.get_shape()  # type: ignore[attr-defined]
+            ):
+                raise VerifyException(f"bias must be {self.output.type}, got {bt}")
         n = _vector_len(self.input.type, "input")
         c = _vector_len(self.output.type, "result")
         if self.init.type != self.output.type:
@@ -518,6 +537,11 @@ class ContractOp(IRDLOperation):
         parser.parse_punctuation("(")
         idx = parser.parse_attribute()
         parser.parse_punctuation(")")
+        bias = None
+        if parser.parse_optional_keyword("bias") is not None:
+            parser.parse_punctuation("(")
+            bias = parser.parse_attribute()
+            parser.parse_punctuation(")")
         fused = parser.parse_optional_keyword("fused") is not None
         attrs = parser.parse_optional_attr_dict()
         parser.parse_punctuation(":")
@@ -533,6 +557,10 @@ class ContractOp(IRDLOperation):
         props: dict[str, Attribute] = {"weights": w, "indices": idx}
         if fused:
             props["fused"] = UnitAttr()
+        if bias is not None:
+            if not isinstance(bias, DenseIntOrFPElementsAttr):
+                parser.raise_error("bias must be a dense attribute")
+            props["bias"] = bias
         IRDLOperation.__init__(op, operands=[xs, ini], result_types=[ini.type], properties=props)
         op.attributes.update(attrs)
         return op
@@ -547,6 +575,10 @@ class ContractOp(IRDLOperation):
         printer.print_string(") indices(")
         printer.print_attribute(self.indices)
         printer.print_string(")")
+        if self.bias is not None:
+            printer.print_string(" bias(")
+            printer.print_attribute(self.bias)
+            printer.print_string(")")
         if self.fused is not None:
             printer.print_string(" fused")
         printer.print_op_attributes(self.attributes)

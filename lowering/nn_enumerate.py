@@ -88,13 +88,12 @@ def _body_key(block: Block) -> tuple:
     for op in block.ops:
         extra: object = None
         if isinstance(op, arith.ConstantOp):
-            a = attr_array(op.value)
-            extra = None if a is None else (str(a.dtype), a.tobytes())
+            extra = op.value
         elif isinstance(op, arith.CmpfOp):
             extra = cmpf_predicate(op)
         elif op.name == "arith.cmpi":
             extra = op.predicate.value.data  # type: ignore[attr-defined]
-        items.append((op.name, tuple(num.get(v, -1) for v in op.operands), extra, tuple(str(r.type) for r in op.results)))
+        items.append((op.name, tuple(num.get(v, -1) for v in op.operands), extra, tuple(r.type for r in op.results)))
         for r in op.results:
             num[r] = len(num)
     return tuple(items)
@@ -142,7 +141,9 @@ def compile_partition(part: PartitionOp) -> Program:
         elif isinstance(op, ContractOp):
             w = op.weight_array()
             i = op.index_array()
-            instrs.append(("contract", new(op.output), slot[op.input], slot[op.init], put(w), put(i), w.shape, op.fused is not None))
+            b = op.bias_array()
+            bk = None if b is None else put(np.asarray(b, np.float32))
+            instrs.append(("contract", new(op.output), slot[op.input], slot[op.init], put(w), put(i), w.shape, op.fused is not None, bk))
         elif isinstance(op, QuantizeOp):
             lo, hi = op.bounds
             instrs.append(("quantize", new(op.output), slot[op.input], float(op.scale_value), lo, hi, op.width))
@@ -156,69 +157,13 @@ def compile_partition(part: PartitionOp) -> Program:
 
 # --------------------------------------------------------------------- kernels
 
-_KERNELS: dict[str, object] = {}
-
-
 def _numba_kernels():
-    if "fused" in _KERNELS:
-        return _KERNELS["fused"], _KERNELS["plain"]
-    from numba import njit, prange, types
-    from numba.extending import intrinsic
+    from lutopt.lowering import _nn_kernels as k
 
-    @intrinsic
-    def fma32(typingctx, a, b, c):
-        sig = types.float32(types.float32, types.float32, types.float32)
-
-        def codegen(context, builder, signature, args):
-            return builder.fma(*args)
-
-        return sig, codegen
-
-    def make(fused: bool):
-        @njit(parallel=True, cache=True, nogil=True)
-        def fused_kernel(x, init, w, idx, out):
-            P, N, C = out.shape
-            K = w.shape[2]
-            sx = 1 if x.shape[0] > 1 else 0
-            sp = 1 if init.shape[0] > 1 else 0
-            sn = 1 if init.shape[1] > 1 else 0
-            for p in prange(P):
-                px = p * sx
-                pi = p * sp
-                for n in range(N):
-                    ni = n * sn
-                    for c in range(C):
-                        acc = init[pi, ni, c]
-                        for k in range(K):
-                            acc = fma32(x[px, n, idx[p, c, k]], w[p, c, k], acc)
-                        out[p, n, c] = acc
-
-        @njit(parallel=True, cache=True, nogil=True)
-        def plain_kernel(x, init, w, idx, out):
-            P, N, C = out.shape
-            K = w.shape[2]
-            sx = 1 if x.shape[0] > 1 else 0
-            sp = 1 if init.shape[0] > 1 else 0
-            sn = 1 if init.shape[1] > 1 else 0
-            for p in prange(P):
-                px = p * sx
-                pi = p * sp
-                for n in range(N):
-                    ni = n * sn
-                    for c in range(C):
-                        acc = init[pi, ni, c]
-                        for k in range(K):
-                            prod = x[px, n, idx[p, c, k]] * w[p, c, k]
-                            acc = acc + prod
-                        out[p, n, c] = acc
-
-        return fused_kernel if fused else plain_kernel
-
-    _KERNELS["fused"], _KERNELS["plain"] = make(True), make(False)
-    return _KERNELS["fused"], _KERNELS["plain"]
+    return k
 
 
-def _contract_numpy(x, init, w, idx, fused: bool, shape) -> np.ndarray:
+def _contract_numpy(x, init, w, idx, fused: bool, shape, bias) -> np.ndarray:
     P, N, C = shape
     K = w.shape[2]
     xb = np.broadcast_to(x, (P, N, x.shape[2]))
@@ -230,30 +175,42 @@ def _contract_numpy(x, init, w, idx, fused: bool, shape) -> np.ndarray:
             acc = fma_f32(xi, wk, acc)
         else:
             acc = acc + xi * wk
+    if bias is not None:
+        acc = acc + bias[:, None, :]
     return acc
 
 
-def contract(x, init, w, idx, fused: bool, use_numba: bool) -> tuple[np.ndarray, str]:
+def contract(x, init, w, idx, fused: bool, use_numba: bool, bias=None) -> tuple[np.ndarray, str]:
     P = max(x.shape[0], init.shape[0], w.shape[0])
     N = max(x.shape[1], init.shape[1])
     C = w.shape[1]
     if use_numba:
         try:
-            kf, kp = _numba_kernels()
+            kernels = _numba_kernels()
         except ImportError:
             use_numba = False
     if not use_numba:
-        return _contract_numpy(x, init, w, idx, fused, (P, N, C)), "numpy"
+        return _contract_numpy(x, init, w, idx, fused, (P, N, C), bias), "numpy"
     out = np.empty((P, N, C), np.float32)
     if init.shape[2] != C:
         init = np.broadcast_to(init, init.shape[:2] + (C,))
-    (kf if fused else kp)(
-        np.ascontiguousarray(x, np.float32),
-        np.ascontiguousarray(init, np.float32),
-        np.ascontiguousarray(np.broadcast_to(w, (P,) + w.shape[1:]), np.float32),
-        np.ascontiguousarray(np.broadcast_to(idx, (P,) + idx.shape[1:]), np.int32),
+    args_tail = (
+        np.zeros((1, 1), np.float32) if bias is None else np.ascontiguousarray(np.broadcast_to(bias, (P, C)), np.float32),
+        bias is not None,
         out,
     )
+    x = np.ascontiguousarray(x, np.float32)
+    init = np.ascontiguousarray(init, np.float32)
+    w = np.broadcast_to(w, (P,) + w.shape[1:])
+    idx = np.broadcast_to(idx, (P,) + idx.shape[1:])
+    if bool((idx == idx[:, :1, :]).all()):
+        # Every output element reads the same inputs (a dense layer): the vectorised kernel.
+        kernel = kernels.contract_dense_fused if fused else kernels.contract_dense_plain
+        wt = np.ascontiguousarray(np.swapaxes(w, 1, 2), np.float32)
+        kernel(x, init, wt, np.ascontiguousarray(idx[:, 0, :], np.int32), *args_tail)
+    else:
+        kernel = kernels.contract_fused if fused else kernels.contract_plain
+        kernel(x, init, np.ascontiguousarray(w, np.float32), np.ascontiguousarray(idx, np.int32), *args_tail)
     return out, "numba"
 
 
@@ -312,8 +269,9 @@ def run_program(
             shape = np.broadcast_shapes(*[a.shape for a in args]) if args else (P, 1, length)
             vals[dst] = np.broadcast_to(np.asarray(out, np.float32), shape)
         elif kind == "contract":
-            _, dst, x, init, wk, ik, _shape, fused = ins
-            out, kernel = contract(vals[x], vals[init], stacked[wk], stacked[ik], fused, params.use_numba)
+            _, dst, x, init, wk, ik, _shape, fused, bk = ins
+            bias = None if bk is None else stacked[bk]
+            out, kernel = contract(vals[x], vals[init], stacked[wk], stacked[ik], fused, params.use_numba, bias)
             stats.kernel = kernel
             vals[dst] = out
         elif kind == "quantize":

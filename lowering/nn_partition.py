@@ -101,6 +101,8 @@ class Contract:
     w: np.ndarray  # (n, K) float32
     init: Ref  # (n,)
     fused: bool
+    bias: np.ndarray | None = None  # (n,) float32: then + bias, rounded separately
+    bias_op: Operation | None = None
 
 
 @dataclass
@@ -358,7 +360,61 @@ def build_model(f: func.FuncOp, ctx: Context | None) -> ElementModel:
         except Unsupported as e:
             for r in op.results:
                 m.add_node(r, Bad(e.op, e.message))
+    _fuse_bias_adds(m, f)
     return m
+
+
+def _fuse_bias_adds(m: ElementModel, f: func.FuncOp) -> None:
+    """`contract + constant` (a matmul's bias) becomes one `Contract` with a bias.
+
+    The sum is still rounded after the accumulation, as `mm + b` is; this only saves ops.
+    The contraction must have no other reader.
+    """
+    uses: dict[int, int] = {}
+
+    def count(r: Ref) -> None:
+        if r.base is not None:
+            uses[id(r.base)] = uses.get(id(r.base), 0) + 1
+
+    for node in m.nodes.values():
+        if isinstance(node, Map):
+            for i, r in enumerate(node.refs):
+                if node.block.args[i].uses:
+                    count(r)
+        elif isinstance(node, Contract):
+            count(node.x)
+            count(node.init)
+        elif isinstance(node, Dequant):
+            uses[id(node.code)] = uses.get(id(node.code), 0) + 1
+    ret = f.body.block.last_op
+    for v in ret.operands if ret is not None else []:
+        count(m.resolve(v))
+    for v in list(m.nodes):
+        node = m.nodes[v]
+        if not isinstance(node, Map):
+            continue
+        ops = list(node.block.ops)
+        if len(ops) != 2 or not isinstance(ops[0], arith.AddfOp):
+            continue
+        add = ops[0]
+        if ops[1].operands[0] is not add.result:
+            continue
+        args = [a for a in (add.lhs, add.rhs) if isinstance(a, BlockArgument) and a.block is node.block]
+        if len(args) != 2 or args[0] is args[1]:
+            continue
+        r0, r1 = node.refs[args[0].index], node.refs[args[1].index]
+        if r0.base is None:
+            r0, r1 = r1, r0
+        if r0.base is None or r1.base is not None:
+            continue
+        c = m.nodes.get(r0.base)
+        if not isinstance(c, Contract) or c.bias is not None or uses.get(id(r0.base), 0) != 1:
+            continue
+        rows = r0.ids  # the contraction's rows in the order of the map's elements
+        m.nodes[v] = Contract(
+            c.op, c.x.take(rows), c.w[rows], c.init.take(rows), c.fused, np.asarray(r1.const, np.float32), node.op
+        )
+        uses[id(r0.base)] = 0
 
 
 # --------------------------------------------------------------------- cones
@@ -502,6 +558,7 @@ class _Builder:
         self.block = Block(arg_types=types)
         self.vec: dict[SSAValue, tuple[SSAValue, np.ndarray]] = {}
         self.codes: dict[SSAValue, tuple[SSAValue, np.ndarray]] = {}
+        self.consts: dict[bytes, SSAValue] = {}
         k = 0
         for c, ids in leaves:
             args = self.block.args[k : k + len(ids)]
@@ -515,8 +572,11 @@ class _Builder:
         return op.results[0]
 
     def const(self, values: np.ndarray) -> SSAValue:
-        v = np.asarray(values, np.float32)
-        return self.add(arith.ConstantOp(dense_f32(v)))
+        v = np.ascontiguousarray(values, np.float32)
+        key = v.tobytes()
+        if key not in self.consts:
+            self.consts[key] = self.add(arith.ConstantOp(dense_f32(v)))
+        return self.consts[key]
 
     def vector(self, ref: Ref) -> SSAValue:
         """The elements `ref` (ids (C,)) as a one-dimensional tensor."""
@@ -562,7 +622,8 @@ class _Builder:
             idx = np.where(valid, np.searchsorted(xe, np.where(valid, X, 0)), 0)
             W = np.where(valid, W, np.float32(0))
             init = self.vector(node.init.take(E))
-            c = ContractOp(xv, init, W, idx, node.fused)
+            bias = None if node.bias is None else node.bias[E]
+            c = ContractOp(xv, init, W, idx, node.fused, bias)
             c.location = node.op.location
             self.vec[b] = (self.add(c), E)
         else:  # pragma: no cover - cones only hold the kinds above
@@ -579,7 +640,9 @@ class _Builder:
         return Region(self.block)
 
 
-def partition_function(f: func.FuncOp, ctx: Context | None, max_table_bits: int) -> func.FuncOp:
+def partition_function(
+    f: func.FuncOp, ctx: Context | None, max_table_bits: int, all_elements: bool = False
+) -> func.FuncOp:
     m = build_model(f, ctx)
     block = f.body.block
     # Inputs: every argument is read by exactly one quantizer.
@@ -626,7 +689,7 @@ def partition_function(f: func.FuncOp, ctx: Context | None, max_table_bits: int)
     # Which elements are needed (backwards from the results).
     needed: dict[SSAValue, np.ndarray] = {}
     for q in quantizers:
-        needed[q.output] = np.zeros(_numel(q.output), np.bool_)
+        needed[q.output] = np.full(_numel(q.output), all_elements, np.bool_)
     for code, ids in outputs:
         if code in needed:
             needed[code][ids] = True
@@ -700,6 +763,9 @@ class PartitionNetwork(ModulePass):
     name = "nn-partition"
 
     max_table_bits: int = 20
+    all_elements: bool = False
+    """Also make partitions for elements no result depends on (dead neurons); they are
+    absorbed into tables nothing reads (for benchmarks that count every neuron)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.max_table_bits < 0 or self.max_table_bits > 30:
@@ -715,7 +781,7 @@ class PartitionNetwork(ModulePass):
                         f,
                     )
                 continue
-            new_f = partition_function(f, ctx, self.max_table_bits)
+            new_f = partition_function(f, ctx, self.max_table_bits, self.all_elements)
             parent = f.parent_block()
             assert parent is not None
             parent.insert_op_before(new_f, f)

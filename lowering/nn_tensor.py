@@ -317,20 +317,45 @@ def cmpf_predicate(op: arith.CmpfOp) -> str:
     return _CMPF_NAMES[op.predicate.value.data]
 
 
+def _not(r: np.ndarray) -> np.ndarray:
+    return np.logical_not(r, out=r) if isinstance(r, np.ndarray) else np.logical_not(r)
+
+
 def _cmpf(pred: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    unordered = np.isnan(a) | np.isnan(b)
-    if pred == "false":
-        return np.zeros(np.broadcast(a, b).shape, np.bool_)
-    if pred == "true":
-        return np.ones(np.broadcast(a, b).shape, np.bool_)
-    if pred == "ord":
-        return ~unordered
-    if pred == "uno":
-        return unordered
-    fn, on_unordered = _CMPF[pred]  # type: ignore[misc]
+    """arith.cmpf: NumPy's comparisons are the ordered ones (false on NaN); an unordered
+    predicate is the negation of the opposite ordered one."""
     with np.errstate(invalid="ignore"):
-        r = fn(a, b)
-    return (r | unordered) if on_unordered else (r & ~unordered)
+        if pred == "oeq":
+            return np.equal(a, b)
+        if pred == "ogt":
+            return np.greater(a, b)
+        if pred == "oge":
+            return np.greater_equal(a, b)
+        if pred == "olt":
+            return np.less(a, b)
+        if pred == "ole":
+            return np.less_equal(a, b)
+        if pred == "one":
+            return np.less(a, b) | np.greater(a, b)
+        if pred == "ueq":
+            return _not(np.less(a, b) | np.greater(a, b))
+        if pred == "ugt":
+            return _not(np.less_equal(a, b))
+        if pred == "uge":
+            return _not(np.less(a, b))
+        if pred == "ult":
+            return _not(np.greater_equal(a, b))
+        if pred == "ule":
+            return _not(np.greater(a, b))
+        if pred == "une":
+            return np.not_equal(a, b)
+        unordered = np.isnan(a) | np.isnan(b)
+        if pred == "ord":
+            return _not(unordered)
+        if pred == "uno":
+            return unordered
+        full = np.broadcast(a, b).shape
+        return np.ones(full, np.bool_) if pred == "true" else np.zeros(full, np.bool_)
 
 
 _CMPI = ["eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"]

@@ -24,6 +24,7 @@ class NnToLut(ModulePass):
     name = "nn-to-lut"
 
     max_table_bits: int = 20
+    all_elements: bool = False
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.nn_absorb import AbsorbPartitions
@@ -34,7 +35,7 @@ class NnToLut(ModulePass):
         return [
             FoldConstants(),
             RaiseQuantizers(),
-            PartitionNetwork(max_table_bits=self.max_table_bits),
+            PartitionNetwork(max_table_bits=self.max_table_bits, all_elements=self.all_elements),
             AbsorbPartitions(),
         ]
 

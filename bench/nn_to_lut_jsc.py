@@ -1,0 +1,148 @@
+"""Benchmark: a model of NeuraLUT's JSC-5L shape from torch-mlir's output to the lut level.
+
+16 inputs with 7-bit codes; layers 128, 128, 128, 64, 5; fan-in 2 at the input layer and
+3 after; 4-bit codes between layers; each partition a 4-layer MLP of width 16 with two
+skip connections (written in plain PyTorch: `index_select` gathers and per-partition
+weights with `einsum`). The model is exported with torch-mlir, then
+
+    lutopt MODEL.mlir -p nn-to-lut -o OUT.mlir
+
+is timed as a separate process (parsing, analysis, enumeration, printing all included)
+with its peak memory (the child's maximum resident set size). Target: <= 7 s, 4 GiB.
+With --check, the lut-level function is compared with PyTorch on random inputs.
+
+    python bench/nn_to_lut_jsc.py [--check N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def q(x, s, lo, hi):
+    return torch.clamp(torch.round(x / s), lo, hi) * s
+
+
+class PartitionedLayer(nn.Module):
+    """`parts` partitions, each an MLP (fan_in -> 16 -> 16 -> 16 -> 1) with two skips."""
+
+    def __init__(self, n_in, parts, fan_in, width=16, gen=None):
+        super().__init__()
+        # Random connectivity that reads every input (so every neuron of the layer before
+        # is used and the model has its full 3.4M table entries): each partition takes
+        # distinct inputs among the least used so far, ties broken at random.
+        used = torch.zeros(n_in)
+        rows = []
+        for _ in range(parts):
+            key = used + torch.rand(n_in, generator=gen) * 0.5
+            pick = torch.argsort(key)[:fan_in]
+            used[pick] += 1
+            rows.append(pick)
+        self.register_buffer("idx", torch.stack(rows).reshape(-1))
+        self.parts, self.fan_in = parts, fan_in
+
+        def p(*shape, scale=1.0):
+            return nn.Parameter(torch.randn(*shape, generator=gen) * scale)
+
+        self.w0, self.b0 = p(parts, fan_in, width, scale=fan_in**-0.5), p(parts, width, scale=0.1)
+        self.w1, self.b1 = p(parts, width, width, scale=width**-0.5), p(parts, width, scale=0.1)
+        self.w2, self.b2 = p(parts, width, width, scale=width**-0.5), p(parts, width, scale=0.1)
+        self.w3, self.b3 = p(parts, width, 1, scale=width**-0.5), p(parts, scale=0.1)
+
+    def forward(self, x):
+        g = x.index_select(1, self.idx).view(-1, self.parts, self.fan_in)
+        h0 = torch.relu(torch.einsum("bpf,pfh->bph", g, self.w0) + self.b0)
+        h1 = torch.relu(torch.einsum("bph,phk->bpk", h0, self.w1) + self.b1) + h0  # skip 1
+        h2 = torch.relu(torch.einsum("bph,phk->bpk", h1, self.w2) + self.b2) + h1  # skip 2
+        return torch.einsum("bph,phk->bpk", h2, self.w3).squeeze(-1) + self.b3
+
+
+class JSC5L(nn.Module):
+    def __init__(self, seed=0):
+        super().__init__()
+        gen = torch.Generator().manual_seed(seed)
+        sizes = [16, 128, 128, 128, 64, 5]
+        self.layers = nn.ModuleList(
+            PartitionedLayer(sizes[i], sizes[i + 1], 2 if i == 0 else 3, gen=gen) for i in range(5)
+        )
+
+    def forward(self, x):
+        x = q(x, 1 / 32, -64, 63)  # 7-bit input codes
+        for i, layer in enumerate(self.layers):
+            x = q(layer(x), 0.25, -8, 7)  # 4-bit codes
+        return x
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", type=int, default=2000, help="random inputs compared with PyTorch (0: none)")
+    ap.add_argument("--keep", help="folder to keep the model and output in")
+    args = ap.parse_args()
+    from torch_mlir import fx
+
+    torch.manual_seed(0)
+    model = JSC5L().eval()
+    folder = args.keep or tempfile.mkdtemp(prefix="jsc5l-")
+    os.makedirs(folder, exist_ok=True)
+    src, out = os.path.join(folder, "jsc5l.mlir"), os.path.join(folder, "jsc5l.lut.mlir")
+    t = time.perf_counter()
+    text = str(fx.export_and_import(model, torch.zeros(1, 16), output_type="linalg-on-tensors"))
+    with open(src, "w") as f:
+        f.write(text)
+    print(f"export: {time.perf_counter() - t:.1f} s, {len(text) / 1e6:.1f} MB of MLIR")
+
+    lutopt = os.path.join(os.path.dirname(sys.executable), "lutopt")
+    # Warm numba's on-disk kernel cache first (a fresh checkout compiles them once, ~2 s).
+    subprocess.run([lutopt, src, "-p", "nn-to-lut", "-o", os.devnull], capture_output=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    # all-elements: also the neurons no output depends on, so that all 3.4M entries of the
+    # model are computed, as NeuraLUT's generator does (without it lutopt skips them).
+    r = subprocess.run(
+        [lutopt, src, "-p", "nn-to-lut{all-elements=true}", "-o", out],
+        env={**os.environ, "LUTOPT_STATS": "1"},
+    )
+    seconds = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if r.returncode:
+        print("lutopt failed")
+        return 1
+    entries = 128 * 2**14 + (128 + 128 + 64 + 5) * 2**12
+    print(
+        f"lutopt -p nn-to-lut: {seconds:.2f} s, peak RSS {peak / 2**20:.2f} GiB"
+        f"{' (an earlier child may dominate)' if before > peak / 2 else ''}, "
+        f"{entries:,} table entries, {entries / seconds:,.0f} entries/s (all included)"
+    )
+    ok = seconds <= 7 and peak <= 4 * 2**20
+    print(f"target <= 7 s and <= 4 GiB: {'met' if ok else 'NOT met'}")
+
+    if args.check:
+        from lutopt.api import parse_module
+        from lutopt.sim.interp import evaluate
+
+        with open(out) as f:
+            module = parse_module(f.read(), out)
+        rng = np.random.default_rng(1)
+        codes = rng.integers(-64, 64, size=(args.check, 16))
+        with torch.no_grad():
+            y = model(torch.tensor(codes, dtype=torch.float32) / 32).numpy()
+        expect = (np.rint(y / np.float32(0.25)).astype(np.int64) & 15).astype(np.uint64)
+        got = np.stack(evaluate(module, "main", [(codes[:, i] & 127).astype(np.uint64) for i in range(16)]), axis=1)
+        same = (got == expect).all(axis=1).mean()
+        print(f"lut level vs PyTorch on {args.check} random inputs: {100 * same:.2f}% of output vectors equal")
+        ok = ok and same == 1.0
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
