@@ -43,7 +43,10 @@ class LowerToRtl(NamedPipeline):
             raise LutoptError(f"lower-to-rtl: pipeline-stages must be >= 0, got {self.pipeline_stages}")
         if self.lut_size is not None and not 3 <= self.lut_size <= 8:
             raise LutoptError(f"lower-to-rtl: lut-size must be between 3 and 8, got {self.lut_size}")
-        passes: list[ModulePass] = [ConvertLutToRtl()]
+        from lutopt.lowering.nn_to_lut import NnToLut
+
+        # nn-to-lut first: a no-op unless the input is a network (torch-mlir's output).
+        passes: list[ModulePass] = [NnToLut(), ConvertLutToRtl()]
         if self.pipeline_stages:
             passes.append(RtlPipeline(stages=self.pipeline_stages))
         return passes
