@@ -122,6 +122,7 @@ def _gate_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "gate-dce": factory("gate_dce", "GateDce"),
         "gate-double-inversion": factory("gate_double_inversion", "GateDoubleInversion"),
         "gate-balance": factory("gate_balance", "GateBalance"),
+        "gate-map-luts": factory("gate_map_luts", "GateMapLuts"),
     }
 
 

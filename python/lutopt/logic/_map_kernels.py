@@ -965,23 +965,18 @@ def finish_cover(num_inputs, leaves, sizes, tables, out_node, out_neg, k, nw):
     for o in range(n_out):
         olit[o] = alias[out_node[o]] ^ (1 if out_neg[o] else 0)
     live = np.zeros(n_nodes, dtype=np.bool_)
-    pos_use = np.zeros(n_nodes, dtype=np.bool_)  # used by a LUT or a positive output
     neg_use = np.zeros(n_nodes, dtype=np.bool_)
     for o in range(n_out):
         x = olit[o] >> 1
         live[x] = True
         if olit[o] & 1:
             neg_use[x] = True
-        else:
-            pos_use[x] = True
     for l in range(count - 1, -1, -1):
         node = base + l
         if not live[node] or sizes[l] < 2 and alias[node] != 2 * node:
             continue
         for i in range(sizes[l]):
-            x = leaves[l, i]
-            live[x] = True
-            pos_use[x] = True
+            live[leaves[l, i]] = True
     # complemented outputs: when every output that uses a LUT is complemented, the LUT
     # computes the complement (its LUT users complement the matching input); an inverter LUT
     # only when an output needs each polarity, or for a complemented primary input
@@ -1037,10 +1032,20 @@ def finish_cover(num_inputs, leaves, sizes, tables, out_node, out_neg, k, nw):
     t = m
     for x in range(1, n_nodes):
         if inverter[x]:
-            r_sizes[t] = 1
-            r_leaves[t, 0] = new_id[x]
-            for w in range(nw):
-                r_tables[t, w] = np.uint64(0x5555555555555555)
+            if x < base:
+                # a complemented primary input: an inverter LUT
+                r_sizes[t] = 1
+                r_leaves[t, 0] = new_id[x]
+                for w in range(nw):
+                    r_tables[t, w] = np.uint64(0x5555555555555555)
+            else:
+                # a LUT needed in both polarities: a complemented copy (no extra level)
+                src = new_id[x] - base
+                r_sizes[t] = r_sizes[src]
+                for i in range(k):
+                    r_leaves[t, i] = r_leaves[src, i]
+                for w in range(nw):
+                    r_tables[t, w] = ~r_tables[src, w]
             inv_id[x] = base + t
             t += 1
     r_out = np.empty(n_out, dtype=np.int64)

@@ -1,0 +1,49 @@
+"""`gate-map-luts`: covers every `gate.netlist` by K-input LUTs (`lut.table` ops).
+
+Each netlist is mapped by `lutopt.logic.mapping.lut_map` (priority cuts, depth-optimal,
+then area recovery) and replaced by one `lut.table` per LUT, with 1-bit operands (the
+LUT's leaves, last leaf first, so that the table index is the cover's minterm number) and
+a 1-bit result. Outputs that are constants become `arith.constant`; outputs that are
+inputs are forwarded.
+
+Options: `lut-size` (K, 3..8, default 6), `cut-limit` (priority cuts per node, default 8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from lutopt.diagnostics import LutoptError
+
+
+@dataclass(frozen=True)
+class GateMapLuts(ModulePass):
+    """Replaces every `gate.netlist` by a network of `lut.table` ops of at most K inputs."""
+
+    name = "gate-map-luts"
+
+    lut_size: int = 6
+    cut_limit: int = 8
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        from lutopt.dialects.gate import GateNetlistOp, netlist_of
+        from lutopt.logic.cover import cover_to_lut_ops
+        from lutopt.logic.mapping import MapParams, lut_map
+
+        params = MapParams(lut_size=self.lut_size, cut_limit=self.cut_limit)
+        problem = params.check()
+        if problem:
+            raise LutoptError(f"{self.name}: {problem}")
+        for nop in [o for o in op.walk() if isinstance(o, GateNetlistOp)]:
+            net = netlist_of(nop)
+            cover, _stats = lut_map(net, params)
+            new_ops, outs = cover_to_lut_ops(cover, list(nop.inputs), loc_op=nop)
+            Rewriter.insert_op(new_ops, InsertPoint.before(nop))
+            for res, value in zip(nop.results, outs):
+                res.replace_all_uses_with(value)
+            Rewriter.erase_op(nop)
