@@ -13,7 +13,8 @@ The chain becomes
     %v = nn.dequantize %q scale(s) range(qmin, qmax) : tensor<...xiW> -> tensor<...xf32>
 
 (the codes, and the values the rest of the network reads). The bounds must be integers
-and the two scales equal; anything else is left as it is.
+and the two scales equal; anything else is left as it is. Ops left without uses (the
+chain's scalar constants) are erased.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from xdsl.ir.affine import AffineMap
 from xdsl.passes import ModulePass
 
 from lutopt.dialects.nn import DequantizeOp, QuantizeOp, code_width, quantize_type
+from lutopt.lowering.nn_fold_constants import erase_dead
 from lutopt.lowering.nn_tensor import attr_array, cmpf_predicate
 
 Expr = tuple  # ("x",) | ("const", float) | (opname, pred_or_None, *children)
@@ -199,4 +201,5 @@ class RaiseQuantizers(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for f in list(op.walk()):
             if isinstance(f, func.FuncOp) and f.body.blocks:
-                raise_quantizers(list(f.body.block.ops))
+                if raise_quantizers(list(f.body.block.ops)):
+                    erase_dead(list(f.body.block.ops))
