@@ -6,7 +6,9 @@ element-wise `linalg.generic` ops (one per PyTorch op, or fused into fewer):
     divf %in, s  ->  math.roundeven  ->  clamp  ->  mulf %q, s
 
 where the clamp is printed as `cmpf ult` + `select` (lower bound) and `cmpf ugt` +
-`select` (upper bound), or as `arith.maximumf` / `arith.minimumf`, in either order.
+`select` (upper bound), or as `arith.maximumf` / `arith.minimumf`, in either order, and
+the scale is a scalar constant or, when the model holds it in a tensor (a parameter or a
+buffer), a one-element constant tensor operand of the generic.
 The chain becomes
 
     %q = nn.quantize %x scale(s) range(qmin, qmax) : tensor<...xf32> -> tensor<...xiW>
@@ -37,24 +39,46 @@ from lutopt.lowering.nn_tensor import attr_array, cmpf_predicate
 Expr = tuple  # ("x",) | ("const", float) | (opname, pred_or_None, *children)
 
 
-def _elementwise_input(op: Operation) -> SSAValue | None:
-    """The tensor input of a one-input, identity-mapped, all-parallel generic."""
-    if not isinstance(op, linalg.GenericOp) or len(op.inputs) != 1 or len(op.outputs) != 1:
+def _scalar_constant(v: SSAValue) -> float | None:
+    """The value of a one-element constant tensor (how a scale held in a tensor prints)."""
+    owner = v.owner
+    if not isinstance(owner, arith.ConstantOp):
+        return None
+    a = attr_array(owner.value)
+    if a is None or a.size != 1 or a.dtype.kind != "f":
+        return None
+    return float(a.reshape(()))
+
+
+def _elementwise_input(op: Operation) -> tuple[SSAValue, dict[int, float]] | None:
+    """The tensor input of an identity-mapped, all-parallel generic whose other inputs are
+    one-element constants (returned by block argument number)."""
+    if not isinstance(op, linalg.GenericOp) or len(op.outputs) != 1:
         return None
     if any("reduction" in str(it) for it in op.iterator_types.data):
         return None
     maps = [m.data for m in op.indexing_maps.data]
     n = maps[0].num_dims
-    if any(m != AffineMap.identity(n) for m in maps):
+    x: SSAValue | None = None
+    consts: dict[int, float] = {}
+    for i, (v, m) in enumerate(zip(op.inputs, maps)):
+        c = _scalar_constant(v)
+        if c is not None:
+            consts[i] = c
+            continue
+        if x is not None or m != AffineMap.identity(n):
+            return None
+        x = v
+    if x is None or maps[-1] != AffineMap.identity(n) or x.type != op.results[0].type:
         return None
-    if op.inputs[0].type != op.results[0].type:
-        return None
-    return op.inputs[0]
+    return x, consts
 
 
-def _body_expr(op: linalg.GenericOp, x: Expr) -> Expr | None:
+def _body_expr(op: linalg.GenericOp, x: Expr, consts: dict[int, float]) -> Expr | None:
     block = op.body.block
-    env: dict[SSAValue, Expr] = {block.args[0]: x}
+    env: dict[SSAValue, Expr] = {}
+    for i, a in enumerate(block.args[: len(op.inputs)]):
+        env[a] = ("const", consts[i]) if i in consts else x
 
     def get(v: SSAValue) -> Expr | None:
         if v in env:
@@ -69,15 +93,15 @@ def _body_expr(op: linalg.GenericOp, x: Expr) -> Expr | None:
     for inner in block.ops:
         if inner.name == "linalg.yield":
             return get(inner.operands[0])
-        kids = [get(v) for v in inner.operands]
-        if any(k is None for k in kids):
-            return None
         if isinstance(inner, arith.ConstantOp):
             a = attr_array(inner.value)
             if a is None or a.shape != ():
                 return None
             env[inner.result] = ("const", float(a))
             continue
+        kids = [get(v) for v in inner.operands]
+        if any(k is None for k in kids):
+            return None
         pred = cmpf_predicate(inner) if isinstance(inner, arith.CmpfOp) else None
         env[inner.results[0]] = (inner.name, pred, *kids)
     return None
@@ -146,17 +170,19 @@ def raise_quantizers(block_ops: list[Operation]) -> int:
     for op in block_ops:
         if id(op) in erased or op.parent is None:
             continue
-        x = _elementwise_input(op)
-        if x is None or not isinstance(x.type, TensorType):
+        first = _elementwise_input(op)
+        if first is None or not isinstance(first[0].type, TensorType):
             continue
+        x = first[0]
         chain: list[Operation] = []
         expr: Expr = ("x",)
         cur: Operation = op
         found = None
         while len(chain) < MAX_CHAIN:
-            if chain and _elementwise_input(cur) is None:
+            here = _elementwise_input(cur)
+            if here is None:
                 break
-            new = _body_expr(cur, expr)  # type: ignore[arg-type]
+            new = _body_expr(cur, expr, here[1])  # type: ignore[arg-type]
             if new is None:
                 break
             chain.append(cur)
@@ -169,7 +195,8 @@ def raise_quantizers(block_ops: list[Operation]) -> int:
             if len(uses) != 1:
                 break
             cur = uses[0].operation
-            if _elementwise_input(cur) is not chain[-1].results[0]:
+            nxt = _elementwise_input(cur)
+            if nxt is None or nxt[0] is not chain[-1].results[0]:
                 break
         if found is None:
             continue
