@@ -30,7 +30,7 @@ from xdsl.utils.arg_spec import parse_spec
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from lutopt import registry
-from lutopt.api import UPSTREAM_DIALECTS, parse_module, parse_pipeline, run_passes
+from lutopt.api import parse_module, parse_pipeline, register_dialects, run_passes
 from lutopt.diagnostics import LutoptError
 
 
@@ -61,17 +61,7 @@ class LutoptMain(xDSLOptMain):
 
     # ----------------------------------------------------------------- registration
     def register_all_dialects(self):
-        from xdsl.dialects import get_all_dialects
-
-        upstream = get_all_dialects()
-        # linalg gets the named ops torch-mlir prints that xDSL lacks (batch_matmul, ...).
-        from lutopt.dialects.linalg_ext import linalg_with_extensions
-
-        upstream = {**upstream, "linalg": linalg_with_extensions}
-        for name in UPSTREAM_DIALECTS:
-            self.ctx.register_dialect(name, upstream[name])
-        for name, factory in registry.all_dialects().items():
-            self.ctx.register_dialect(name, factory)
+        register_dialects(self.ctx)
 
     def register_all_passes(self):
         for name, factory in get_all_passes().items():

@@ -30,22 +30,27 @@ UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "linalg", "tensor", "hw
 """The upstream dialects the driver and the Python API read (torch-mlir's output and rtl)."""
 
 
-def make_context() -> Context:
-    """A context with the upstream dialects above and lutopt's own (and users') dialects."""
+def register_dialects(ctx: Context) -> None:
+    """Registers the upstream dialects above and lutopt's own (and users') dialects."""
     from xdsl.dialects import get_all_dialects
 
     from lutopt import registry
-
     from lutopt.dialects.linalg_ext import linalg_with_extensions
 
-    ctx = Context()
     # linalg gets the named ops torch-mlir prints that xDSL lacks (batch_matmul, ...).
     upstream = {**get_all_dialects(), "linalg": linalg_with_extensions}
     for name in UPSTREAM_DIALECTS:
-        ctx.register_dialect(name, upstream[name])
+        if name not in ctx.registered_dialect_names:
+            ctx.register_dialect(name, upstream[name])
     for name, factory in registry.all_dialects().items():
         if name not in ctx.registered_dialect_names:
             ctx.register_dialect(name, factory)
+
+
+def make_context() -> Context:
+    """A context with every dialect lutopt reads (see `register_dialects`)."""
+    ctx = Context()
+    register_dialects(ctx)
     return ctx
 
 
