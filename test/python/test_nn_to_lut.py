@@ -154,3 +154,25 @@ def test_unsupported_op_inside_a_partition_is_a_located_error():
         compile_model(Gram(), 2)
     assert "two computed tensors" in e.value.message
     assert e.value.location and "model.mlir:" in e.value.location
+
+
+layers = pytest.importorskip("lutopt.nn.layers", reason="lutopt.nn (the PyTorch layers) is not importable")
+
+
+@pytest.mark.parametrize(
+    "kind,mode",
+    [("sparse", "mask"), ("sparse", "gather"), ("mlp", "mask")],
+)
+def test_lutopt_nn_layers_match_pytorch_exhaustively(kind, mode):
+    """Models built from lutopt.nn's layers (LogicNets masks and gathers, NeuraLUT MLPs)."""
+    torch.manual_seed(0)
+    model = layers.build_model(
+        4, [5, 3], [2, 3], input_bits=2, input_signed=True, input_scale=0.5, hidden_bits=2,
+        output_bits=3, kind=kind, mode=mode, depth=4, width=8, seed=3,
+    ).eval()
+    with torch.no_grad():  # untrained zero biases make boring tables
+        for name, p in model.named_parameters():
+            if "bias" in name or name.endswith(("b_in", "b_out")) or ".b_hidden." in name:
+                p.copy_(torch.randn(p.shape) * 0.3)
+    out_q = model.output_quantizer
+    check_exhaustive(model, 4, float(model.input_quantizer.scale), -2, 1, float(out_q.scale), out_q.width)
