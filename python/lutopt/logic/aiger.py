@@ -288,12 +288,13 @@ def _read_ascii(lines: _Lines, m: int, ni: int, no: int, na: int) -> GateNetlist
         k = int(bad[0])
         raise lines.error(f"AND gate literal {int(lhs[k])} must be even and between 2 and 2M = {2 * m}",
                           first_and + k)
-    _check_literals(lines, ands[:, 1:].reshape(-1), m, first_and, "AND fanin") if na else None
     if na:
         r = np.flatnonzero((ands[:, 1:] > 2 * m + 1).any(axis=1))
         if len(r):
             k = int(r[0])
-            raise lines.error(f"AND fanin literal out of range (M = {m})", first_and + k)
+            lit = int(ands[k, 1] if ands[k, 1] > 2 * m + 1 else ands[k, 2])
+            raise lines.error(f"AND fanin literal {lit} is out of range (M = {m}, so at most {2 * m + 1})",
+                              first_and + k)
     # Which line defines each variable.
     define = np.full(m + 1, -1, dtype=np.int64)  # -2 input, >=0 AND index
     in_vars = ins >> 1
@@ -408,8 +409,9 @@ def _encode_varints(values: np.ndarray) -> bytes:
     return out.tobytes()
 
 
-def write_aiger(net: GateNetlist, binary: bool = True) -> bytes:
-    """The netlist as an AIGER file (binary `aig` by default, or ASCII `aag`)."""
+def write_aiger(net: GateNetlist, binary: bool = True, comment: str | None = "written by lutopt") -> bytes:
+    """The netlist as an AIGER file (binary `aig` by default, or ASCII `aag`), with the
+    input and output names as symbols and `comment` in the comment section."""
     problem = net.check()
     if problem:
         raise LutoptError(f"cannot write AIGER: {problem}")
@@ -441,5 +443,6 @@ def write_aiger(net: GateNetlist, binary: bool = True) -> bytes:
     if net.output_names:
         sym.extend(f"o{k} {n}\n" for k, n in enumerate(net.output_names))
     parts.append("".join(sym).encode())
-    parts.append(b"c\nwritten by lutopt\n")
+    if comment is not None:
+        parts.append(f"c\n{comment}\n".encode())
     return b"".join(parts)

@@ -165,15 +165,25 @@ def equivalent_by_simulation(net: GateNetlist, cover: LutCover, words: int = 64,
 
 def cover_to_blif(cover: LutCover, model: str = "lutopt") -> str:
     """BLIF text of the cover: one `.names` per LUT (its on-set, one cube per minterm, or its
-    off-set when that is smaller), constants as `.names` without inputs."""
+    off-set when that is smaller). A LUT takes the name of the first output it drives, so a
+    buffer `.names` is only written for an output that repeats another output's LUT, is an
+    input, or is a constant."""
     ins = cover.input_names or [f"i{k}" for k in range(cover.num_inputs)]
     outs = cover.output_names or [f"o{k}" for k in range(cover.num_outputs)]
     base = 1 + cover.num_inputs
-    name = ["$false"] + list(ins) + [f"n{l}" for l in range(cover.num_luts)]
+    prefix = "n"
+    while any(n.startswith(prefix) for n in list(ins) + list(outs)):
+        prefix += "_"
+    name = ["$false"] + list(ins) + [f"{prefix}{l}" for l in range(cover.num_luts)]
+    named = np.zeros(cover.num_nodes, dtype=bool)
+    taken = set(ins)
+    for o in range(cover.num_outputs):
+        x = int(cover.outputs[o])
+        if x >= base and not cover.output_neg[o] and not named[x] and outs[o] not in taken:
+            name[x] = outs[o]
+            named[x] = True
+            taken.add(outs[o])
     lines = [f".model {model}", ".inputs " + " ".join(ins), ".outputs " + " ".join(outs)]
-    need_false = bool((cover.outputs == 0).any())
-    if need_false:
-        lines.append(".names $false")
     for l in range(cover.num_luts):
         k = int(cover.sizes[l])
         lv = cover.lut_leaves(l)
@@ -186,18 +196,17 @@ def cover_to_blif(cover: LutCover, model: str = "lutopt") -> str:
         for m in rows.tolist():
             cube = "".join("1" if (m >> j) & 1 else "0" for j in range(k))
             lines.append(f"{cube} {val}" if k else val)
-        # an empty on-set is a constant 0 (no lines); an empty off-set with use_off is 1
     for o in range(cover.num_outputs):
-        src = name[int(cover.outputs[o])]
+        x = int(cover.outputs[o])
         neg = bool(cover.output_neg[o])
-        if int(cover.outputs[o]) == 0:
+        if x == 0:
             lines.append(f".names {outs[o]}")
             if neg:
                 lines.append("1")
             continue
-        if src == outs[o] and not neg:
+        if name[x] == outs[o] and not neg:
             continue
-        lines.append(f".names {src} {outs[o]}")
+        lines.append(f".names {name[x]} {outs[o]}")
         lines.append("0 1" if neg else "1 1")
     lines.append(".end")
     return "\n".join(lines) + "\n"
