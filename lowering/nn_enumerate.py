@@ -232,10 +232,13 @@ def run_program(
     bodies: dict[tuple, Block],
     params: EnumerateParams,
     stats: EnumerateStats,
+    codes: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Evaluates a group's program for its stacked data; returns (P, 2^bits) uint64 entries."""
+    """Evaluates a group's program for its stacked data; returns (P, 2^bits) uint64 entries.
+
+    With `codes` (N, operands), evaluates those operand vectors instead of every entry."""
     bits = sum(prog.widths)
-    N = 1 << bits
+    N = (1 << bits) if codes is None else codes.shape[0]
     entries = np.arange(N, dtype=np.int64)
     shifts = np.cumsum([0] + prog.widths[::-1])[:-1][::-1]
     vals: dict[int, np.ndarray] = {}
@@ -244,7 +247,10 @@ def run_program(
     for ins in prog.instrs:
         kind = ins[0]
         if kind == "codes":
-            cols = [(entries >> int(shifts[a])) & ((1 << prog.widths[a]) - 1) for a in ins[2]]
+            if codes is None:
+                cols = [(entries >> int(shifts[a])) & ((1 << prog.widths[a]) - 1) for a in ins[2]]
+            else:
+                cols = [codes[:, a] & ((1 << prog.widths[a]) - 1) for a in ins[2]]
             vals[ins[1]] = np.stack(cols, axis=-1)[None, :, :] if cols else np.zeros((1, N, 0), np.int64)
         elif kind == "dequant":
             _, dst, src, scale, width, signed = ins
@@ -345,3 +351,20 @@ def enumerate_partitions(
             bar.step(n * len(sub))
     stats.seconds = time.perf_counter() - start
     return [t for t in tables if t is not None], stats  # type: ignore[misc]
+
+
+def compile_partition_op(op: PartitionOp):
+    """The simulator's evaluator of an `nn.partition` (see `lutopt.sim.interp.register_op`):
+    the region run on the operand codes of every lane, with the same semantics as the
+    enumeration, so `--check-passes` compares nn-partition's output with the tables."""
+    prog = compile_partition(op)
+    stacked = [d[None] for d in prog.data]
+    bodies = {_body_key(o.body.block): o.body.block for o in op.body.walk() if isinstance(o, MapOp)}
+
+    def run(args: list[np.ndarray]) -> list[np.ndarray]:
+        lanes = max([len(a) for a in args] + [1])
+        codes = np.stack([np.broadcast_to(np.asarray(a, np.uint64), (lanes,)) for a in args], axis=1).astype(np.int64) if args else np.zeros((lanes, 0), np.int64)
+        out = run_program(prog, stacked, bodies, EnumerateParams(), EnumerateStats(), codes)
+        return [np.ascontiguousarray(out[0], dtype=np.uint64)]
+
+    return run

@@ -390,9 +390,15 @@ def register_op(
     _OPS[name] = _OpKind(compiler, pure)
 
 
-_LAZY_OPS = {"gate.netlist": "lutopt.dialects.gate:compile_netlist_op"}
+_LAZY_OPS = {
+    "gate.netlist": "lutopt.dialects.gate:compile_netlist_op",
+    "nn.partition": "lutopt.lowering.nn_enumerate:compile_partition_op",
+}
 """Ops whose evaluator lives with their dialect: `module:function`, where `function(op)`
 returns a function from operand values to result values (as for `register_op`)."""
+
+_REGION_OPS = {"nn.partition"}
+"""Ops with a region that their evaluator runs itself."""
 
 
 def _op_kind(name: str) -> _OpKind | None:
@@ -1012,7 +1018,7 @@ class Interpreter:
         for op in body:
             if op.name != "seq.compreg" and _op_kind(op.name) is None:
                 raise _unsupported(op)
-            if op.regions:
+            if op.regions and op.name not in _REGION_OPS:
                 raise _unsupported(op, "ops with regions")
         operands_of = {op: tuple(op.operands) for op in body}
         order = _topological_order(block, body, operands_of)
