@@ -76,6 +76,31 @@ class DecomposeParams:
     map_candidates: int = 3
     """Distinct orders with the least proxy cost that are mapped for real; the cheapest
     mapped one is kept."""
+    ac_levels: int = 3
+    """Functional (Ashenhurst-Curtis) decomposition f = F(g(x_B), x_A) is tried this many
+    levels deep (F may be decomposed again); 0 turns it off."""
+    ac_candidates: int = 6
+    """Bound sets tried per level: those that save the most inputs, then least multiplicity."""
+    ac_subset_limit: int = 3000
+    """All bound sets of 2..K inputs are examined when there are at most this many; beyond,
+    only windows of consecutive variables in the best orders."""
+    ac_search_evaluations: int = 150
+    """Proxy evaluations spent on F's order when comparing bound sets and encodings."""
+    ac_margin: float = 1.05
+    """A functional decomposition is mapped and compared when its proxy is below the plain
+    diagram's times this factor."""
+    split_outputs: bool = True
+    """Also try covering groups of output bits separately (a functional decomposition may
+    exist for some bits and not for all of them together); the grouping that maps to the
+    fewest LUTs is kept."""
+    output_partitions: int = 15
+    """Every grouping is tried when there are at most this many (up to 4 output bits);
+    otherwise only all bits together and each bit alone."""
+    max_depth: int | None = None
+    """Depth budget: decompositions deeper than this are not used (when nothing fits, the
+    shallowest one is). None: the depth of the plain diagram of all output bits plus
+    `depth_slack`."""
+    depth_slack: int = 2
     cut_limit: int = 12
     """Priority cuts per node in the mapper (`MapParams.cut_limit`)."""
     seed: int = 0
@@ -113,13 +138,13 @@ class TruthTable:
 class TableStats:
     inputs: int
     outputs: int
-    order: list[int]
-    """The chosen order, top (first split) first, as table input numbers."""
+    plan: str
+    """The decomposition chosen: a diagram in an order (table inputs, first split first), or
+    F(g(bound), free) with the plan of F."""
     proxy: float
-    luts: int
-    depth: int
-    diagram_nodes: int
     evaluations: int
+    mapped: int
+    """Candidate decompositions mapped to compare them."""
     seconds: float
 
 
@@ -130,6 +155,7 @@ class DecomposeStats:
     luts: int = 0
     depth: int = 0
     edges: int = 0
+    gates: int = 0
     tables: list[TableStats] = field(default_factory=list)
     times: dict[str, float] = field(default_factory=dict)
 
@@ -144,8 +170,8 @@ class DecomposeStats:
         ]
         for i, t in enumerate(self.tables[:20]):
             lines.append(
-                f"  table {i}: {t.inputs} -> {t.outputs} bits, {t.diagram_nodes} diagram nodes, "
-                f"{t.luts} LUTs alone, depth {t.depth}, {t.evaluations} orders tried, {t.seconds:.2f} s"
+                f"  table {i}: {t.inputs} -> {t.outputs} bits, {t.evaluations} orders tried, "
+                f"{t.mapped} plans mapped, {t.seconds:.2f} s: {t.plan}"
             )
         if len(self.tables) > 20:
             lines.append(f"  ... {len(self.tables) - 20} more tables")
@@ -196,12 +222,27 @@ def _projection_rows(b: int) -> np.ndarray:
     return np.packbits(rows, axis=1, bitorder="little")
 
 
+def _weights(order: Sequence[int]) -> np.ndarray:
+    """Index weight of each order position in the original table (input j is bit n-1-j)."""
+    n = len(order)
+    return np.array([1 << (n - 1 - j) for j in order], dtype=np.int64)
+
+
 def order_proxy(bits: np.ndarray, order: Sequence[int], k: int) -> tuple[float, int, int]:
     """Proxy cost of covering the table in this variable order: (cost, mu, upper nodes).
 
     mu is the number of distinct non-trivial cofactors (up to complement) over the last k
     variables of the order (one LUT each); upper nodes are the diagram nodes above them.
     """
+    from lutopt.logic._decompose_kernels import order_proxy_kernel
+
+    n = len(order)
+    mu, upper = order_proxy_kernel(bits, _weights(order), min(k, n))
+    return mu + upper * 2.0 / k, int(mu), int(upper)
+
+
+def order_proxy_reference(bits: np.ndarray, order: Sequence[int], k: int) -> tuple[float, int, int]:
+    """`order_proxy` in plain NumPy (the reference the kernel is tested against)."""
     m = bits.shape[0]
     n = len(order)
     perm = _permute(bits, order)
@@ -300,39 +341,73 @@ def build_diagram(bits: np.ndarray, order: Sequence[int]) -> Diagram:
     return Diagram(n, cat(vars_), cat(los), cat(his), lits.reshape(m))
 
 
-def diagram_gates(d: Diagram, input_ids: Sequence[int], base_node: int, num_inputs: int):
-    """The diagram as two-input gates for a `GateNetlist` whose inputs are the cover inputs:
-    node i becomes three gates (x & hi, ~x & lo, their or) numbered from `base_node`.
-    Returns (fn, a, b, out_node, out_neg)."""
-    n = d.num_vars
-    ids = np.asarray(input_ids, dtype=np.int64)
+class GateSink:
+    """Collects diagrams as two-input gates of one `GateNetlist` over the cover inputs.
 
-    def node_of(sig: np.ndarray) -> np.ndarray:
-        sig = np.asarray(sig, dtype=np.int64)
-        res = np.zeros_like(sig)
-        var = (sig >= 1) & (sig <= n)
-        res[var] = 1 + ids[sig[var] - 1]
-        nd = sig > n
-        res[nd] = base_node + 3 * (sig[nd] - n - 1) + 2
-        return res
+    A diagram's variables are literals of nodes already in the sink (2*node + complement;
+    node 1+i is cover input i). Node v of a diagram with select literal x becomes three
+    gates: x & hi, ~x & lo, and their or.
+    """
 
-    count = d.num_nodes
-    x = node_of(d.var)
-    hi_node = node_of(d.hi >> 1)
-    lo_node = node_of(d.lo >> 1)
-    hi_neg = (d.hi & 1).astype(bool)
-    fn = np.empty(3 * count, dtype=np.uint8)
-    a = np.empty(3 * count, dtype=np.int32)
-    b = np.empty(3 * count, dtype=np.int32)
-    fn[0::3] = np.where(hi_neg, 2, 1)  # x & hi  /  x & ~hi
-    a[0::3], b[0::3] = x, hi_node
-    fn[1::3] = 4  # ~x & lo (lo is never complemented)
-    a[1::3], b[1::3] = x, lo_node
-    fn[2::3] = 7  # or
-    first = base_node + 3 * np.arange(count)
-    a[2::3], b[2::3] = first, first + 1
-    del num_inputs
-    return fn, a, b, node_of(d.outputs >> 1), (d.outputs & 1).astype(bool)
+    def __init__(self, num_inputs: int):
+        self.num_inputs = num_inputs
+        self.next_node = 1 + num_inputs
+        self.fn: list[np.ndarray] = []
+        self.a: list[np.ndarray] = []
+        self.b: list[np.ndarray] = []
+
+    def add_diagram(self, d: Diagram, var_lits: Sequence[int]) -> np.ndarray:
+        """Adds the diagram; returns the literals of its outputs."""
+        n = d.num_vars
+        vl = np.asarray(var_lits, dtype=np.int64)
+        base = self.next_node
+
+        def lit_of(lit: np.ndarray) -> np.ndarray:
+            lit = np.asarray(lit, dtype=np.int64)
+            sig, neg = lit >> 1, lit & 1
+            res = neg.copy()  # constant: node 0
+            var = (sig >= 1) & (sig <= n)
+            res[var] = vl[sig[var] - 1] ^ neg[var]
+            nd = sig > n
+            res[nd] = 2 * (base + 3 * (sig[nd] - n - 1) + 2) + neg[nd]
+            return res
+
+        count = d.num_nodes
+        x = lit_of(2 * d.var)
+        hi = lit_of(d.hi)
+        lo = lit_of(d.lo)
+        xn, hn, ln = x & 1, hi & 1, lo & 1
+        # AND with complemented inputs: fn of (a, b) for (a neg, b neg) = 1, 2, 4, 8
+        and_fn = np.array([[1, 2], [4, 8]], dtype=np.uint8)
+        fn = np.empty(3 * count, dtype=np.uint8)
+        a = np.empty(3 * count, dtype=np.int32)
+        b = np.empty(3 * count, dtype=np.int32)
+        fn[0::3] = and_fn[xn, hn]  # x & hi
+        a[0::3], b[0::3] = x >> 1, hi >> 1
+        fn[1::3] = and_fn[1 - xn, ln]  # ~x & lo
+        a[1::3], b[1::3] = x >> 1, lo >> 1
+        fn[2::3] = 7  # or
+        first = base + 3 * np.arange(count)
+        a[2::3], b[2::3] = first, first + 1
+        self.fn.append(fn)
+        self.a.append(a)
+        self.b.append(b)
+        self.next_node += 3 * count
+        return lit_of(d.outputs)
+
+    def netlist(self, outputs: Sequence[int]):
+        from lutopt.logic.netlist import GateNetlist
+
+        cat = lambda xs, t: np.concatenate(xs).astype(t) if xs else np.zeros(0, t)  # noqa: E731
+        outs = np.asarray(outputs, dtype=np.int64).reshape(-1)
+        return GateNetlist(
+            self.num_inputs,
+            cat(self.fn, np.uint8),
+            cat(self.a, np.int32),
+            cat(self.b, np.int32),
+            (outs >> 1).astype(np.int32),
+            (outs & 1).astype(bool),
+        )
 
 
 # --------------------------------------------------------------------------- search
@@ -395,13 +470,16 @@ class _Search:
         return best, order
 
 
-def search_orders(bits: np.ndarray, n: int, params: DecomposeParams) -> tuple[list[list[int]], int]:
-    """Candidate variable orders (table inputs, top first), best proxy first; and the number
-    of proxy evaluations."""
+def search_orders(
+    bits: np.ndarray, n: int, params: DecomposeParams, budget: int | None = None
+) -> tuple[list[list[int]], list[float], int]:
+    """Candidate variable orders (table inputs, top first), least proxy first; their proxy
+    costs; and the number of proxy evaluations."""
     k = params.lut_size
     if n <= k:
-        return [list(range(n))], 0
-    budget = params.search_evaluations
+        return [list(range(n))], [float(bits.shape[0])], 0
+    if budget is None:
+        budget = params.search_evaluations
     if n > params.full_search_bits:
         budget = max(params.min_search_evaluations, budget >> (n - params.full_search_bits))
     search = _Search(bits, n, k, budget)
@@ -421,8 +499,268 @@ def search_orders(bits: np.ndarray, n: int, params: DecomposeParams) -> tuple[li
         if search.exhausted():
             break
         search.sift(list(s))
-    ranked = sorted(search.seen.items(), key=lambda kv: kv[1])
-    return [list(o) for o, _ in ranked[: params.map_candidates]], search.evals
+    ranked = sorted(search.seen.items(), key=lambda kv: kv[1])[: params.map_candidates]
+    return [list(o) for o, _ in ranked], [c for _, c in ranked], search.evals
+
+
+# --------------------------------------------------------------------------- functional decomposition
+
+
+def column_classes(bits: np.ndarray, bound: Sequence[int]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Ashenhurst-Curtis classes of the bound set: (columns, class of each bound assignment,
+    free inputs). A column is the value of every output for every assignment of the free
+    inputs, for one assignment of the bound inputs (bound[0] the most significant bit of
+    the assignment's number); equal columns form a class."""
+    m = bits.shape[0]
+    n = int(np.log2(bits.shape[1])) if bits.shape[1] > 1 else 0
+    free = [j for j in range(n) if j not in bound]
+    nb = len(bound)
+    perm = _permute(bits, free + list(bound)).reshape(m, 1 << len(free), 1 << nb)
+    cols = np.ascontiguousarray(perm.transpose(2, 0, 1).reshape(1 << nb, -1))
+    packed = np.packbits(cols, axis=1)
+    view = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
+    _, first, cls = np.unique(view, return_index=True, return_inverse=True)
+    return cols[first], cls.reshape(-1), free
+
+
+def _bound_set_candidates(bits: np.ndarray, n: int, k: int, orders: list[list[int]], params: DecomposeParams):
+    """Bound sets whose column multiplicity mu needs fewer code bits than the set has
+    variables, best (most inputs saved, then least mu) first: (saved, mu, bound)."""
+    from math import comb
+    from itertools import combinations
+
+    sizes = range(2, min(k, n - 1) + 1)
+    if sum(comb(n, b) for b in sizes) <= params.ac_subset_limit:
+        sets = [list(c) for b in sizes for c in combinations(range(n), b)]
+    else:
+        seen = set()
+        sets = []
+        for order in orders:
+            for b in sizes:
+                for i in range(n - b + 1):
+                    key = tuple(sorted(order[i : i + b]))
+                    if key not in seen:
+                        seen.add(key)
+                        sets.append(list(key))
+    from lutopt.logic._decompose_kernels import column_multiplicity
+
+    found = []
+    for bound in sets:
+        free = [j for j in range(n) if j not in bound]
+        mu = int(column_multiplicity(bits, _weights(free + list(bound)), len(bound)))
+        code = max(1, int(np.ceil(np.log2(mu)))) if mu > 1 else 0
+        if code < len(bound):
+            found.append((len(bound) - code, mu, bound))
+    found.sort(key=lambda t: (-t[0], t[1]))
+    return found
+
+
+ENCODINGS = ("weight", "lex")
+
+
+def encode_classes(bits: np.ndarray, bound: Sequence[int], encoding: str):
+    """f = F(g(x_bound), x_free): returns (F bits over free inputs then code bits, code of
+    every bound assignment, code width). Codes are given to classes in order of column
+    weight ("weight") or of the columns' order ("lex"); unused codes repeat the last class."""
+    m = bits.shape[0]
+    cols, cls, free = column_classes(bits, bound)
+    mu = len(cols)
+    width = max(1, int(np.ceil(np.log2(mu))))
+    if encoding == "weight":
+        rank = np.lexsort((np.arange(mu), cols.sum(axis=1)))
+    elif encoding == "lex":
+        rank = np.arange(mu)
+    else:
+        raise ValueError(f"unknown encoding '{encoding}'")
+    code_of_class = np.empty(mu, dtype=np.int64)
+    code_of_class[rank] = np.arange(mu)
+    class_of_code = np.concatenate([rank, np.full((1 << width) - mu, rank[-1])])
+    # F[o, free, code] = column of class_of_code[code]
+    nf = len(free)
+    table = cols[class_of_code].reshape(1 << width, m, 1 << nf).transpose(1, 2, 0)
+    return np.ascontiguousarray(table).reshape(m, -1), code_of_class[cls], width
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@dataclass
+class _Plain:
+    """One diagram over the table's inputs, in `order`."""
+
+    bits: np.ndarray
+    order: list[int]
+    proxy: float
+
+
+@dataclass
+class _Functional:
+    """f = F(g(x_bound), x_free): `encoder` covers the code bits g over the bound inputs,
+    `rest` covers F over the free inputs (in table order) followed by the code bits (most
+    significant first)."""
+
+    bound: list[int]
+    free: list[int]
+    encoder: "_Plan"
+    rest: "_Plan"
+    proxy: float
+
+
+@dataclass
+class _Split:
+    """The output bits in groups, each group covered by its own plan (`groups[i]` lists the
+    output bits of `plans[i]`)."""
+
+    groups: list[list[int]]
+    plans: list["_Plan"]
+    proxy: float
+
+
+_Plan = _Plain | _Functional | _Split
+
+
+def output_partitions(m: int, limit: int) -> list[list[list[int]]]:
+    """Ways to group m output bits: all set partitions when there are at most `limit` of
+    them, else all bits together and every bit alone."""
+    together = [list(range(m))]
+    alone = [[o] for o in range(m)]
+    if m <= 1:
+        return [together]
+
+    def partitions(items: list[int]):
+        if not items:
+            yield []
+            return
+        first, rest = items[0], items[1:]
+        for p in partitions(rest):
+            yield [[first]] + p
+            for i in range(len(p)):
+                yield p[:i] + [[first] + p[i]] + p[i + 1 :]
+
+    bell = [1, 1, 2, 5, 15, 52, 203, 877, 4140]
+    if m < len(bell) and bell[m] <= limit:
+        return [sorted(sorted(g) for g in p) for p in partitions(list(range(m)))]
+    return [together, alone]
+
+
+def _emit(plan: _Plan, var_lits: Sequence[int], sink: GateSink) -> list[int]:
+    if isinstance(plan, _Split):
+        outs = [0] * sum(len(g) for g in plan.groups)
+        for group, sub in zip(plan.groups, plan.plans):
+            for o, lit in zip(group, _emit(sub, var_lits, sink)):
+                outs[o] = lit
+        return outs
+    if isinstance(plan, _Plain):
+        d = build_diagram(plan.bits, plan.order)
+        return [int(x) for x in sink.add_diagram(d, var_lits)]
+    codes = _emit(plan.encoder, [var_lits[j] for j in plan.bound], sink)
+    width = len(codes)
+    return _emit(plan.rest, [var_lits[j] for j in plan.free] + [codes[width - 1 - i] for i in range(width)], sink)
+
+
+def _describe(plan: _Plan) -> str:
+    if isinstance(plan, _Split):
+        return "; ".join(f"bits {g}: {_describe(p)}" for g, p in zip(plan.groups, plan.plans))
+    if isinstance(plan, _Plain):
+        return f"diagram{plan.order}"
+    return f"F(g({plan.bound}), {plan.free}) with {_describe(plan.rest)}"
+
+
+def _map_params(params: DecomposeParams, light: bool):
+    """Mapper settings: the final mapping uses lut_map's defaults with our K and cut limit;
+    the comparisons of candidate plans a cheaper schedule (one start, one exact round)."""
+    from dataclasses import fields
+
+    from lutopt.logic.mapping import MapParams
+
+    known = {f.name for f in fields(MapParams)}
+    kw: dict = {"lut_size": params.lut_size, "cut_limit": params.cut_limit}
+    if light:
+        kw["cut_limit"] = min(params.cut_limit, 8)
+        for name, value in (("starts", ("abc",)), ("exact_rounds", 1)):
+            if name in known:
+                kw[name] = value
+    return MapParams(**kw)
+
+
+def _map_alone(plan: _Plan, n: int, params: DecomposeParams) -> tuple[int, int]:
+    from lutopt.logic.mapping import lut_map
+
+    sink = GateSink(n)
+    outs = _emit(plan, [2 * (1 + j) for j in range(n)], sink)
+    _, st = lut_map(sink.netlist(outs), _map_params(params, light=True))
+    return st.luts, st.depth
+
+
+def _choose(plans: list[_Plan], n: int, params: DecomposeParams, counters: dict, budget: int | None) -> _Plan:
+    """The plan with the fewest LUTs (then least depth) when mapped alone, among those within
+    the depth budget; the shallowest one when none is."""
+    if len(plans) == 1:
+        return plans[0]
+    scored = []
+    for plan in plans:
+        luts, depth = _map_alone(plan, n, params)
+        counters["mapped"] = counters.get("mapped", 0) + 1
+        scored.append((budget is not None and depth > budget, depth if budget is not None and depth > budget else 0,
+                       luts, depth, len(scored)))
+    return plans[min(scored)[-1]]
+
+
+def _plan_outputs(bits: np.ndarray, n: int, params: DecomposeParams, counters: dict) -> _Plan:
+    """The best grouping of the output bits (each group planned by `_plan_table`), by the
+    mapped LUT count of the groups' plans together, within the depth budget: `max_depth`,
+    or else `depth_slack` levels more than the plain diagram of all bits needs."""
+    m = bits.shape[0]
+    budget = params.max_depth
+    if n > params.lut_size and (params.ac_levels or params.split_outputs) and budget is None:
+        orders, proxies, evals = search_orders(bits, n, params)
+        counters["evaluations"] = counters.get("evaluations", 0) + evals
+        _, depth = _map_alone(_Plain(bits, orders[0], proxies[0]), n, params)
+        budget = depth + params.depth_slack
+    parts = output_partitions(m, params.output_partitions) if params.split_outputs and n > params.lut_size else [[list(range(m))]]
+    memo: dict[tuple[int, ...], _Plan] = {}
+    plans = []
+    for part in parts:
+        subs = []
+        for group in part:
+            key = tuple(group)
+            if key not in memo:
+                memo[key] = _plan_table(bits[list(group)], n, params, 0, counters, budget)
+            subs.append(memo[key])
+        plans.append(subs[0] if len(part) == 1 else _Split(part, subs, sum(p.proxy for p in subs)))
+    return _choose(plans, n, params, counters, budget)
+
+
+def _plan_table(
+    bits: np.ndarray, n: int, params: DecomposeParams, level: int, counters: dict, budget: int | None
+) -> _Plan:
+    """The plan for one table: the plain diagram in the best order found, or a functional
+    decomposition when it maps to fewer LUTs."""
+    k = params.lut_size
+    orders, proxies, evals = search_orders(bits, n, params)
+    counters["evaluations"] = counters.get("evaluations", 0) + evals
+    plans: list[_Plan] = [_Plain(bits, o, c) for o, c in zip(orders, proxies)]
+    if n > k and level < params.ac_levels:
+        best_ac = None
+        for saved, mu, bound in _bound_set_candidates(bits, n, k, orders, params)[: params.ac_candidates]:
+            for enc in ENCODINGS:
+                fbits, codes, width = encode_classes(bits, bound, enc)
+                nf = n - len(bound) + width
+                _, fprox, ev = search_orders(fbits, nf, params, budget=params.ac_search_evaluations)
+                counters["evaluations"] = counters.get("evaluations", 0) + ev
+                total = width + fprox[0]
+                if best_ac is None or total < best_ac[0]:
+                    best_ac = (total, bound, enc)
+        if best_ac is not None and best_ac[0] < proxies[0] * params.ac_margin:
+            _, bound, enc = best_ac
+            fbits, codes, width = encode_classes(bits, bound, enc)
+            nf = n - len(bound) + width
+            enc_bits = table_bits(codes.astype(np.uint64), len(bound), width)
+            enc_plan = _plan_table(enc_bits, len(bound), params, params.ac_levels, counters, None)
+            rest = _plan_table(fbits, nf, params, level + 1, counters, None if budget is None else budget - 1)
+            free = [j for j in range(n) if j not in bound]
+            plans.append(_Functional(list(bound), free, enc_plan, rest, best_ac[0]))
+    return _choose(plans, n, params, counters, budget)
 
 
 # --------------------------------------------------------------------------- driver
@@ -439,31 +777,13 @@ def _normalise(tables) -> list[TruthTable]:
     return res
 
 
-def _map_gates(parts, num_inputs: int, num_gates_before: int, params: DecomposeParams):
-    from lutopt.logic.mapping import MapParams, lut_map
-    from lutopt.logic.netlist import GateNetlist
-
-    if parts:
-        fn = np.concatenate([p[0] for p in parts])
-        a = np.concatenate([p[1] for p in parts])
-        b = np.concatenate([p[2] for p in parts])
-        outs = np.concatenate([p[3] for p in parts]).astype(np.int32)
-        neg = np.concatenate([p[4] for p in parts])
-    else:
-        fn = np.zeros(0, np.uint8)
-        a = b = np.zeros(0, np.int32)
-        outs = np.zeros(0, np.int32)
-        neg = np.zeros(0, bool)
-    del num_gates_before
-    net = GateNetlist(num_inputs, fn, a, b, outs, neg)
-    return lut_map(net, MapParams(lut_size=params.lut_size, cut_limit=params.cut_limit))
-
-
 def decompose_tables(tables, params: DecomposeParams | None = None) -> tuple[LutCover, DecomposeStats]:
     """Covers the output bits of `tables` by K-input LUTs; see the module docstring.
 
     `tables` are `TruthTable`s or tuples (values, num_inputs, out_width[, inputs]).
     """
+    from lutopt.logic.mapping import lut_map
+
     params = params or DecomposeParams()
     problem = params.check()
     if problem:
@@ -479,43 +799,26 @@ def decompose_tables(tables, params: DecomposeParams | None = None) -> tuple[Lut
             raise ValueError("a table's inputs must be distinct non-negative cover inputs, one per input bit")
         num_inputs = max(num_inputs, max(ids, default=-1) + 1)
 
-    parts = []
-    base_node = 1 + num_inputs
+    sink = GateSink(num_inputs)
+    outputs: list[int] = []
     for t in tabs:
         t0 = time.perf_counter()
         bits = table_bits(t.values, t.num_inputs, t.out_width)
-        orders, evals = search_orders(bits, t.num_inputs, params)
+        counters: dict = {}
+        plan = _plan_outputs(bits, t.num_inputs, params, counters)
         t1 = time.perf_counter()
-        stats.times["search"] = stats.times.get("search", 0.0) + t1 - t0
-        best = None
-        for order in orders:
-            d = build_diagram(bits, order)
-            if len(orders) == 1:
-                best = (0, 0, order, d)
-                break
-            part = diagram_gates(d, t.input_ids(), 1 + num_inputs, num_inputs)
-            _, mstats = _map_gates([part], num_inputs, 0, params)
-            key = (mstats.luts, mstats.depth)
-            if best is None or key < best[:2]:
-                best = (mstats.luts, mstats.depth, order, d)
-        assert best is not None
-        luts, depth, order, d = best
-        t2 = time.perf_counter()
-        stats.times["candidates"] = stats.times.get("candidates", 0.0) + t2 - t1
-        part = diagram_gates(d, t.input_ids(), base_node, num_inputs)
-        base_node += 3 * d.num_nodes
-        parts.append(part)
-        proxy = order_proxy(bits, order, params.lut_size)[0] if t.num_inputs else 0.0
+        stats.times["plan"] = stats.times.get("plan", 0.0) + t1 - t0
+        outputs += _emit(plan, [2 * (1 + j) for j in t.input_ids()], sink)
+        stats.times["diagrams"] = stats.times.get("diagrams", 0.0) + time.perf_counter() - t1
         stats.tables.append(
-            TableStats(t.num_inputs, t.out_width, list(order), proxy, luts, depth, d.num_nodes, evals, t2 - t0)
+            TableStats(t.num_inputs, t.out_width, _describe(plan), plan.proxy,
+                       counters.get("evaluations", 0), counters.get("mapped", 0), t1 - t0)
         )
     t0 = time.perf_counter()
-    cover, mstats = _map_gates(parts, num_inputs, 0, params)
+    net = sink.netlist(outputs)
+    cover, _ = lut_map(net, _map_params(params, light=False))
     stats.times["map"] = time.perf_counter() - t0
-    # Single tables: the lone-mapping figures are the final ones.
-    for ts in stats.tables:
-        if ts.luts == 0 and len(tabs) == 1:
-            ts.luts, ts.depth = cover.num_luts, cover.depth()
+    stats.gates = net.num_gates
     stats.luts = cover.num_luts
     stats.depth = cover.depth()
     stats.edges = cover.edges()
