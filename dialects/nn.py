@@ -33,6 +33,7 @@ See docs in `lowering/nn_partition.py` for how partitions are found and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -95,6 +96,16 @@ def _f32_bits(value: float) -> np.float32:
 # --------------------------------------------------------------------- quantizers
 
 
+@functools.lru_cache(maxsize=1024)
+def _quantizer_properties(scale: float, qmin: int, qmax: int) -> tuple[tuple[str, Attribute], ...]:
+    """The (immutable) property attributes of a quantizer, built once per parameter set."""
+    return (
+        ("scale", FloatAttr(scale, f32)),
+        ("qmin", IntegerAttr(qmin, i64)),
+        ("qmax", IntegerAttr(qmax, i64)),
+    )
+
+
 class _QuantizerBase(IRDLOperation):
     scale = prop_def(FloatAttr)
     qmin = prop_def(IntegerAttr)
@@ -106,11 +117,7 @@ class _QuantizerBase(IRDLOperation):
         super().__init__(
             operands=[value],
             result_types=[result_type],
-            properties={
-                "scale": FloatAttr(float(np.float32(scale)), f32),
-                "qmin": IntegerAttr(int(qmin), i64),
-                "qmax": IntegerAttr(int(qmax), i64),
-            },
+            properties=dict(_quantizer_properties(float(np.float32(scale)), int(qmin), int(qmax))),
         )
 
     @property
@@ -210,7 +217,7 @@ class DequantizeOp(_QuantizerBase):
 def quantize_type(t: Attribute, width: int) -> Attribute:
     """The code type for float type `t` (a tensor of the same shape, or a scalar)."""
     if isinstance(t, TensorType):
-        return TensorType(IntegerType(width), t.get_shape())
+        return tensor_type(IntegerType(width), tuple(t.get_shape()))
     return IntegerType(width)
 
 
@@ -311,8 +318,14 @@ def _vector_len(t: Attribute, what: str) -> int:
     return t.get_shape()[0]
 
 
+@functools.lru_cache(maxsize=4096)
+def tensor_type(element: Attribute, shape: tuple[int, ...]) -> TensorType:
+    """A cached `TensorType` (building one verifies its shape: ~50 µs)."""
+    return TensorType(element, list(shape))
+
+
 def vector_type(n: int) -> TensorType:
-    return TensorType(f32, [n])
+    return tensor_type(f32, (int(n),))
 
 
 @irdl_op_definition
@@ -431,12 +444,12 @@ class MapOp(IRDLOperation):
 
 def dense_f32(values: np.ndarray) -> DenseIntOrFPElementsAttr:
     arr = np.ascontiguousarray(values, dtype="<f4")
-    return DenseIntOrFPElementsAttr(TensorType(f32, list(arr.shape)), BytesAttr(arr.tobytes()))
+    return DenseIntOrFPElementsAttr(tensor_type(f32, arr.shape), BytesAttr(arr.tobytes()))
 
 
 def dense_i32(values: np.ndarray) -> DenseIntOrFPElementsAttr:
     arr = np.ascontiguousarray(values, dtype="<i4")
-    return DenseIntOrFPElementsAttr(TensorType(i32, list(arr.shape)), BytesAttr(arr.tobytes()))
+    return DenseIntOrFPElementsAttr(tensor_type(i32, arr.shape), BytesAttr(arr.tobytes()))
 
 
 def dense_array(attr: DenseIntOrFPElementsAttr) -> np.ndarray:

@@ -1,5 +1,6 @@
 """numba kernels of the partition enumeration (`nn_enumerate.contract`), compiled on first
-use and cached on disk (`cache=True`), so later runs load them in milliseconds.
+use and cached on disk (`cache=True`), so later runs load them in milliseconds. They are
+serial and release the GIL (`nogil`): the enumeration runs chunks in parallel threads.
 
 `contract_fused` rounds once per step (a true fused multiply-add, LLVM's `llvm.fma`),
 `contract_plain` rounds the product and the sum separately; both accumulate over k in
@@ -11,7 +12,7 @@ accumulation, rounded separately, when has_bias), out (P, N, C).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange, types
+from numba import njit, types
 from numba.extending import intrinsic
 
 
@@ -25,14 +26,14 @@ def fma32(typingctx, a, b, c):
     return sig, codegen
 
 
-@njit(parallel=True, cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def contract_fused(x, init, w, idx, bias, has_bias, out):
     P, N, C = out.shape
     K = w.shape[2]
     sx = 1 if x.shape[0] > 1 else 0
     sp = 1 if init.shape[0] > 1 else 0
     sn = 1 if init.shape[1] > 1 else 0
-    for p in prange(P):
+    for p in range(P):
         acc = np.empty(C, np.float32)
         for n in range(N):
             for c in range(C):
@@ -49,14 +50,14 @@ def contract_fused(x, init, w, idx, bias, has_bias, out):
                     out[p, n, c] = acc[c]
 
 
-@njit(parallel=True, cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def contract_plain(x, init, w, idx, bias, has_bias, out):
     P, N, C = out.shape
     K = w.shape[2]
     sx = 1 if x.shape[0] > 1 else 0
     sp = 1 if init.shape[0] > 1 else 0
     sn = 1 if init.shape[1] > 1 else 0
-    for p in prange(P):
+    for p in range(P):
         acc = np.empty(C, np.float32)
         for n in range(N):
             for c in range(C):
@@ -74,7 +75,7 @@ def contract_plain(x, init, w, idx, bias, has_bias, out):
                     out[p, n, c] = acc[c]
 
 
-@njit(parallel=True, cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def contract_dense_fused(x, init, wt, idx, bias, has_bias, out):
     """As `contract_fused` when every output element reads the same inputs (a dense layer):
     wt (P, K, C) is the weights transposed, idx (P, K); the loop over c vectorises."""
@@ -83,7 +84,7 @@ def contract_dense_fused(x, init, wt, idx, bias, has_bias, out):
     sx = 1 if x.shape[0] > 1 else 0
     sp = 1 if init.shape[0] > 1 else 0
     sn = 1 if init.shape[1] > 1 else 0
-    for p in prange(P):
+    for p in range(P):
         acc = np.empty(C, np.float32)
         for n in range(N):
             for c in range(C):
@@ -100,7 +101,7 @@ def contract_dense_fused(x, init, wt, idx, bias, has_bias, out):
                     out[p, n, c] = acc[c]
 
 
-@njit(parallel=True, cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def contract_dense_plain(x, init, wt, idx, bias, has_bias, out):
     """As `contract_plain` for a dense layer (see `contract_dense_fused`)."""
     P, N, C = out.shape
@@ -108,7 +109,7 @@ def contract_dense_plain(x, init, wt, idx, bias, has_bias, out):
     sx = 1 if x.shape[0] > 1 else 0
     sp = 1 if init.shape[0] > 1 else 0
     sn = 1 if init.shape[1] > 1 else 0
-    for p in prange(P):
+    for p in range(P):
         acc = np.empty(C, np.float32)
         for n in range(N):
             for c in range(C):

@@ -44,12 +44,14 @@ from lutopt.lowering.nn_tensor import Unsupported, attr_array, cmpf_predicate, e
 class EnumerateParams:
     """Knobs of the enumeration."""
 
-    chunk_elements: int = 1 << 22
+    chunk_elements: int = 1 << 20
     """Partitions are evaluated in chunks of about this many float32 per array."""
     progress: bool | None = None
     """A progress bar on stderr; None: when stderr is a terminal and the run is long."""
     use_numba: bool = True
     """Compile the contraction kernel with numba (when installed)."""
+    threads: int = 0
+    """Chunks evaluated in parallel threads (0: one per CPU)."""
 
 
 @dataclass
@@ -335,20 +337,37 @@ def enumerate_partitions(
         show = total >= (1 << 22) and sys.stderr.isatty() or os.environ.get("LUTOPT_PROGRESS") == "1"
     bar = _Progress(total, bool(show))
     tables: list[np.ndarray | None] = [None] * len(parts)
+    jobs: list[tuple[Program, list[int], int]] = []
     for members in groups.values():
         prog = programs[members[0]]
         n = 1 << sum(prog.widths)
-        widest = max([n] + [n * int(np.prod(ins[-1] if isinstance(ins[-1], (tuple, int)) and ins[0] == "map" else 1)) for ins in prog.instrs])
         cmax = max([1] + [int(ins[4]) for ins in prog.instrs if ins[0] == "map"] + [int(ins[6][0]) for ins in prog.instrs if ins[0] == "contract"])
         chunk = max(1, params.chunk_elements // (n * cmax))
-        del widest
         for s in range(0, len(members), chunk):
-            sub = members[s : s + chunk]
-            stacked = [np.stack([programs[i].data[k] for i in sub]) for k in range(len(prog.data))]
-            out = run_program(prog, stacked, bodies, params, stats)
-            for j, i in enumerate(sub):
-                tables[i] = out[j]
-            bar.step(n * len(sub))
+            jobs.append((prog, members[s : s + chunk], n))
+
+    def run(job: tuple[Program, list[int], int]) -> tuple[list[int], np.ndarray, int]:
+        prog, sub, n = job
+        stacked = [np.stack([programs[i].data[k] for i in sub]) for k in range(len(prog.data))]
+        return sub, run_program(prog, stacked, bodies, params, stats), n
+
+    def collect(result: tuple[list[int], np.ndarray, int]) -> None:
+        sub, out, n = result
+        for j, i in enumerate(sub):
+            tables[i] = np.ascontiguousarray(out[j])
+        bar.step(n * len(sub))
+
+    workers = params.threads or os.cpu_count() or 1
+    if workers > 1 and len(jobs) > 1:
+        # NumPy's element-wise loops and the numba kernels release the GIL.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(run, jobs):
+                collect(result)
+    else:
+        for job in jobs:
+            collect(run(job))
     stats.seconds = time.perf_counter() - start
     return [t for t in tables if t is not None], stats  # type: ignore[misc]
 

@@ -55,6 +55,7 @@ from lutopt.dialects.nn import (
     QuantizeOp,
     YieldOp,
     dense_f32,
+    tensor_type,
     vector_type,
 )
 from lutopt.lowering.nn_fold_constants import dense_attr
@@ -633,7 +634,7 @@ class _Builder:
         root = self.cones.root
         v = self.vector(root.take(np.array([self.p])))
         w = q.width
-        qo = QuantizeOp(v, float(q.scale_value), *q.bounds, TensorType(IntegerType(w), [1]))
+        qo = QuantizeOp(v, float(q.scale_value), *q.bounds, tensor_type(IntegerType(w), (1,)))
         qo.location = q.location
         self.add(qo)
         self.block.add_op(YieldOp(qo.output))
