@@ -95,12 +95,18 @@ def lutopt_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return PrepareForVerilog
 
+    def lut_decompose():
+        from lutopt.lowering.lut_decompose import LutDecompose
+
+        return LutDecompose
+
     return {
         **_nn_passes(),
         "convert-lut-to-rtl": lut_to_rtl,
         "rtl-pipeline": rtl_pipeline,
         "lower-to-rtl": lower_to_rtl,
         "prepare-for-verilog": prepare_verilog,
+        "lut-decompose": lut_decompose,
         **_gate_passes(),
     }
 
