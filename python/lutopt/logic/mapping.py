@@ -206,9 +206,12 @@ def lut_map(net: GateNetlist, params: MapParams | None = None) -> tuple[LutCover
             if params.expand:
                 _expand(st, ctx, start)
         for _ in range(params.exact_rounds):
+            before = st.last[0]
             _round(st, ctx, start, "exact", 2, kern.SORT_AREA, False)
             if params.expand:
                 _expand(st, ctx, start)
+            if st.last[0] >= before:
+                break  # converged
         luts, depth, _ = st.last
         if best is None or (depth, luts) < best:
             best = (depth, luts)

@@ -1,0 +1,322 @@
+"""LUT mapping benchmark: lutopt's K-LUT mapper next to ABC, run in the same script.
+
+    .venv/bin/python bench/map_epfl.py [EPFL_DIR] [--hyp] [--timeout 600] [--only adder,div]
+    .venv/bin/python bench/map_epfl.py --neurons [NEURON_DIR]      # LogicNets neuron tables
+    .venv/bin/python bench/map_epfl.py --random                      # 256k-gate network flow
+
+EPFL circuits (default folder ../shared/benchmarks/epfl from the repository root): for each
+AIGER file, lutopt's `lut_map` (K = 6 by default) is compared with ABC's `strash; if -K 6`
+and `strash; dch -f; if -K 6; mfs2` on the same machine. LUTs are nodes with at least one
+input (ABC's `nd` also counts a constant node, which needs no LUT; it is taken out from the
+BLIF ABC writes), depth is LUT levels, times are wall seconds (ABC's include reading the
+file). The equivalence column is ABC's `cec` of lutopt's mapping, written as BLIF with one
+`.names` per LUT, against the source AIG. `hyp` is skipped unless `--hyp` (ABC's dch flow
+does not finish on it in 400 s). The last lines are the geometric means of the ratios
+lutopt / ABC.
+
+`--neurons`: the LogicNets neuron tables (12 inputs, 3 outputs each) through lutopt's table
+decomposition (`lutopt.logic.decompose`), against ABC from the table
+(`read_truth -xf F; collapse; strash; dch -f; if -K 6; mfs2` and `...; strash; if -K 6`).
+
+`--random`: a layered random network of 256,000 two-input gates (difflogic-like, functions
+that depend on both inputs) goes through `lutopt-translate --import-aiger`, `lutopt -p
+gate-map-luts{lut-size=6}` and `lutopt-translate --export-blif` as separate processes (wall
+time and peak memory of each), next to ABC's `strash; if -K 6`, with ABC's `cec`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_EPFL = REPO / ".." / "shared" / "benchmarks" / "epfl"
+DEFAULT_NEURONS = REPO / ".." / "shared" / "benchmarks" / "logicnets-neurons"
+ABC = shutil.which("berkeley-abc") or shutil.which("yosys-abc")
+
+IF_SCRIPT = "strash; if -K {k}"
+DCH_SCRIPT = "strash; dch -f; if -K {k}; mfs2"
+
+
+# --------------------------------------------------------------------------------- ABC
+
+
+def run_abc(script: str, timeout: float) -> tuple[str | None, float]:
+    """ABC's output (None on timeout or failure) and the wall time."""
+    if ABC is None:
+        return None, 0.0
+    t = time.perf_counter()
+    try:
+        res = subprocess.run([ABC, "-c", script], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, time.perf_counter() - t
+    return res.stdout + res.stderr, time.perf_counter() - t
+
+
+def blif_luts(path: Path) -> int:
+    """`.names` blocks with at least one input in a BLIF file."""
+    count = 0
+    for line in path.read_text().splitlines():
+        if line.startswith(".names") and len(line.split()) > 2:
+            count += 1
+    return count
+
+
+def abc_map(src_read: str, flow: str, timeout: float, tmp: Path) -> tuple[int, int, float] | None:
+    """(LUTs, depth, seconds) of an ABC flow, or None."""
+    out_blif = tmp / "abc_out.blif"
+    out_blif.unlink(missing_ok=True)
+    out, secs = run_abc(f"{src_read}; {flow}; print_stats; write_blif {out_blif}", timeout)
+    if out is None or "lev =" not in out or not out_blif.exists():
+        return None
+    lev = int(re.findall(r"lev\s*=\s*(\d+)", out)[-1])
+    return blif_luts(out_blif), lev, secs
+
+
+def abc_cec(a: Path, b: Path, timeout: float) -> str:
+    out, _ = run_abc(f"cec -n {a} {b}", timeout)
+    if out is None:
+        return "timeout" if ABC else "no ABC"
+    if "Networks are equivalent" in out:
+        return "yes"
+    if "NOT EQUIVALENT" in out:
+        return "NO"
+    return "?"
+
+
+# --------------------------------------------------------------------------------- lutopt
+
+
+class Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):  # noqa: ARG001
+    raise Timeout()
+
+
+def with_timeout(seconds: float, fn, *args):
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def fmt(x: tuple[int, int, float] | None) -> str:
+    if x is None:
+        return f"{'-':>7} {'-':>5} {'-':>6}"
+    return f"{x[0]:>7} {x[1]:>5} {x[2]:>6.1f}"
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def print_summary(rows: list[tuple], names: tuple[str, str]) -> None:
+    for col, label in ((1, names[0]), (2, names[1])):
+        pairs = [(r[0], r[col]) for r in rows if r[0] is not None and r[col] is not None]
+        if not pairs:
+            continue
+        lr = geomean([a[0] / b[0] for a, b in pairs])
+        dr = geomean([max(a[1], 1) / max(b[1], 1) for a, b in pairs])
+        print(f"geomean lutopt / ABC `{label}` over {len(pairs)} circuits: LUTs {lr:.4f}, depth {dr:.4f}")
+
+
+# --------------------------------------------------------------------------------- EPFL
+
+
+def bench_epfl(args) -> int:
+    from lutopt.logic.aiger import read_aiger
+    from lutopt.logic.cover import cover_to_blif
+    from lutopt.logic.mapping import MapParams, lut_map
+
+    folder = Path(args.folder)
+    files = sorted(folder.glob("*.aig"))
+    if args.only:
+        keep = set(args.only.split(","))
+        files = [f for f in files if f.stem in keep]
+    elif not args.hyp:
+        files = [f for f in files if f.stem != "hyp"]
+    if not files:
+        print(f"no .aig files in {folder}", file=sys.stderr)
+        return 1
+    k = args.lut_size
+    params = MapParams(lut_size=k)
+    if ABC is None:
+        print("berkeley-abc not found: ABC columns and equivalence are skipped")
+    # compile the mapper's kernels outside the measurements
+    lut_map(read_aiger((files[0]).read_bytes(), files[0].name), params)
+
+    flows = (IF_SCRIPT.format(k=k), DCH_SCRIPT.format(k=k))
+    print(f"K = {k}; LUTs / depth / seconds")
+    print(f"{'circuit':<11} {'gates':>7} | {'lutopt':^20} | {'ABC ' + flows[0]:^20} | {'ABC dch; if; mfs2':^20} | equiv")
+    rows = []
+    failures = 0
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        for f in files:
+            t0 = time.perf_counter()
+            try:
+                net = read_aiger(f.read_bytes(), f.name)
+                cover, stats = with_timeout(args.timeout, lut_map, net, params)
+                ours = (cover.num_luts, cover.depth(), time.perf_counter() - t0)
+            except Timeout:
+                ours, cover, net = None, None, read_aiger(f.read_bytes(), f.name)
+            ref_if = abc_map(f"read {f}", flows[0], args.timeout, tmp)
+            ref_dch = abc_map(f"read {f}", flows[1], args.timeout, tmp) if not args.no_dch else None
+            eq = "-"
+            if cover is not None and not args.no_cec:
+                blif = tmp / f"{f.stem}.blif"
+                blif.write_text(cover_to_blif(cover, f.stem))
+                eq = abc_cec(f, blif, args.timeout)
+                failures += eq == "NO"
+            print(f"{f.stem:<11} {net.num_gates:>7} | {fmt(ours)} | {fmt(ref_if)} | {fmt(ref_dch)} | {eq}", flush=True)
+            if args.verbose and cover is not None:
+                print(stats.report())
+            rows.append((ours, ref_if, ref_dch))
+    print_summary(rows, ("strash; if", "dch; if; mfs2"))
+    tot = [sum(r[i][0] for r in rows if all(x is not None for x in r[:2])) for i in range(2)]
+    print(f"total LUTs (circuits with both results): lutopt {tot[0]}, ABC if {tot[1]}")
+    return 1 if failures else 0
+
+
+# --------------------------------------------------------------------------------- neurons
+
+
+def read_truth(path: Path) -> tuple[np.ndarray, int, int]:
+    """A .truth file (one line of 2^n '0'/'1' per output, rightmost character minterm 0,
+    the first input the least significant index bit) as lut-table values whose operand 0
+    is the *last* input (so the table index equals the minterm number)."""
+    lines = [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
+    n = int(math.log2(len(lines[0])))
+    values = np.zeros(1 << n, dtype=np.uint64)
+    for o, ln in enumerate(lines):
+        bits = np.frombuffer(ln[::-1].encode(), dtype=np.uint8) - ord("0")
+        values |= bits.astype(np.uint64) << np.uint64(o)
+    return values, n, len(lines)
+
+
+def bench_neurons(args) -> int:
+    from lutopt.logic.cover import cover_to_blif
+    from lutopt.logic.decompose import DecomposeParams, TruthTable, decompose_tables
+
+    folder = Path(args.neurons)
+    files = sorted(folder.glob("*.truth"))
+    if not files:
+        print(f"no .truth files in {folder}", file=sys.stderr)
+        return 1
+    k = args.lut_size
+    flows = (f"collapse; strash; dch -f; if -K {k}; mfs2", f"collapse; strash; if -K {k}")
+    print(f"K = {k}; LUTs / depth / seconds")
+    print(f"{'table':<8} | {'lutopt':^20} | {'ABC collapse; dch; if; mfs2':^20} | {'ABC collapse; if':^20} | equiv")
+    rows = []
+    failures = 0
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        for f in files:
+            values, n, m = read_truth(f)
+            t0 = time.perf_counter()
+            # table input j is file input n-1-j; cover input c is file input c
+            table = TruthTable(values, n, m, inputs=[n - 1 - j for j in range(n)])
+            cover, _ = decompose_tables([table], DecomposeParams(lut_size=k))
+            ours = (cover.num_luts, cover.depth(), time.perf_counter() - t0)
+            read = f"read_truth -xf {f}"
+            ref_dch = abc_map(read, flows[0], args.timeout, tmp)
+            ref_if = abc_map(read, flows[1], args.timeout, tmp)
+            ref_aig = tmp / "ref.aig"
+            run_abc(f"{read}; collapse; strash; write_aiger {ref_aig}", args.timeout)
+            blif = tmp / f"{f.stem}.blif"
+            blif.write_text(cover_to_blif(cover, f.stem))
+            eq = abc_cec(ref_aig, blif, args.timeout) if ABC else "no ABC"
+            failures += eq == "NO"
+            print(f"{f.stem:<8} | {fmt(ours)} | {fmt(ref_dch)} | {fmt(ref_if)} | {eq}", flush=True)
+            rows.append((ours, ref_dch, ref_if))
+    print_summary(rows, ("collapse; dch; if; mfs2", "collapse; if"))
+    for i, label in ((0, "lutopt"), (1, "ABC dch; if; mfs2"), (2, "ABC if")):
+        vals = [r[i] for r in rows if r[i] is not None]
+        if vals:
+            print(f"total {label}: {sum(v[0] for v in vals)} LUTs, max depth {max(v[1] for v in vals)}")
+    return 1 if failures else 0
+
+
+# --------------------------------------------------------------------------------- random
+
+
+def bench_random(args) -> int:
+    from lutopt.logic.aiger import write_aiger
+    from lutopt.logic.random_netlist import random_layered_netlist
+
+    layers, width = 16, args.random_gates // 16
+    net = random_layered_netlist(args.random_inputs, layers, width, seed=1,
+                                 functions=np.array([1, 2, 4, 6, 7, 8, 9, 11, 13, 14]))
+    bindir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        aig = tmp / "random.aig"
+        aig.write_bytes(write_aiger(net))
+        print(f"layered random network: {net.num_inputs} inputs, {net.num_gates} gates in {layers} layers, "
+              f"{net.num_outputs} outputs")
+        mlir, mapped, blif = tmp / "random.mlir", tmp / "mapped.mlir", tmp / "mapped.blif"
+        steps = [
+            ("import AIGER", [bindir / "lutopt-translate", "--import-aiger", aig, "-o", mlir]),
+            ("gate-map-luts{lut-size=6}", [bindir / "lutopt", mlir, "-p", "gate-map-luts{lut-size=6}", "-o", mapped]),
+            ("export BLIF", [bindir / "lutopt-translate", "--export-blif", mapped, "-o", blif]),
+        ]
+        total = 0.0
+        peak = 0
+        for label, cmd in steps:
+            t = time.perf_counter()
+            res = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+            secs = time.perf_counter() - t
+            peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            total += secs
+            print(f"  {label:<28} {secs:7.2f} s   (exit {res.returncode}){'  ' + res.stderr.strip()[:200] if res.returncode else ''}")
+            if res.returncode:
+                return 1
+        luts = blif_luts(blif)
+        print(f"  total {total:.2f} s, peak memory of a step {peak / 1024:.0f} MiB; lutopt {luts} LUTs")
+        ref = abc_map(f"read {aig}", IF_SCRIPT.format(k=6), args.timeout, tmp)
+        if ref:
+            print(f"  ABC strash; if -K 6: {ref[0]} LUTs, depth {ref[1]}, {ref[2]:.1f} s  (ratio {luts / ref[0]:.4f})")
+        if not args.no_cec:
+            print(f"  ABC cec: {abc_cec(aig, blif, args.timeout)}")
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folder", nargs="?", default=str(DEFAULT_EPFL), help="folder of EPFL .aig files")
+    ap.add_argument("--hyp", action="store_true", help="include hyp (214k gates; ABC's dch flow takes very long)")
+    ap.add_argument("--only", help="comma-separated circuit names")
+    ap.add_argument("--lut-size", type=int, default=6)
+    ap.add_argument("--timeout", type=float, default=600.0, help="seconds per tool and circuit")
+    ap.add_argument("--no-dch", action="store_true", help="skip ABC's dch; if; mfs2 flow")
+    ap.add_argument("--no-cec", action="store_true", help="skip the equivalence check")
+    ap.add_argument("--neurons", nargs="?", const=str(DEFAULT_NEURONS), help="LogicNets neuron tables instead")
+    ap.add_argument("--random", action="store_true", help="the 256k-gate random network flow instead")
+    ap.add_argument("--random-gates", type=int, default=256_000)
+    ap.add_argument("--random-inputs", type=int, default=1024)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    if args.neurons:
+        return bench_neurons(args)
+    if args.random:
+        return bench_random(args)
+    return bench_epfl(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
