@@ -17,6 +17,7 @@ from lutopt.logic import _truth
 from lutopt.logic.aiger import read_aiger
 from lutopt.logic.cover import (
     LutCover,
+    cover_to_netlist,
     cover_to_blif,
     cover_to_lut_ops,
     equivalent_by_simulation,
@@ -158,6 +159,16 @@ def test_fully_constant_and_wire_outputs() -> None:
         # the XOR and its complement (a copy with the complemented table, no extra level),
         # and an inverter for the complemented input: three LUTs of depth 1
         assert cover.num_luts == 3 and cover.depth() == 1
+
+
+@pytest.mark.parametrize("k", [4, 7])
+def test_cover_to_netlist(k: int) -> None:
+    net = random_dag_netlist(10, 300, 12, seed=k)
+    cover, _ = lut_map(net, MapParams(lut_size=k))
+    back = cover_to_netlist(cover)
+    assert back.check() is None
+    vec = exhaustive_vectors(10)
+    assert np.array_equal(net.simulate(vec), back.simulate(vec))
 
 
 def test_params_are_checked() -> None:

@@ -138,6 +138,22 @@ def simulate_cover(cover: LutCover, inputs: np.ndarray, chunk_luts: int = 4096) 
     return out
 
 
+def cover_to_netlist(cover: LutCover) -> GateNetlist:
+    """A gate netlist computing the same outputs (each LUT by Shannon expansion over its
+    leaves, structurally hashed), e.g. to write a mapped design as AIGER."""
+    from lutopt.logic.builder import NetlistBuilder, table_literal
+
+    b = NetlistBuilder(cover.num_inputs, simplify=True, strash=True)
+    lit = [0] + [2 * (k + 1) for k in range(cover.num_inputs)] + [0] * cover.num_luts
+    base = 1 + cover.num_inputs
+    for l in range(cover.num_luts):
+        leaves = cover.lut_leaves(l)
+        # table_literal wants fanin 0 as the most significant index bit: the last leaf
+        lit[base + l] = table_literal(b, [lit[x] for x in reversed(leaves)], cover.table_bits(l))
+    outs = [lit[int(x)] ^ int(neg) for x, neg in zip(cover.outputs, cover.output_neg)]
+    return b.build(outs, cover.input_names, cover.output_names)
+
+
 def random_vectors(num_inputs: int, words: int, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     return rng.integers(0, 2**64, size=(num_inputs, words), dtype=np.uint64)
