@@ -641,6 +641,9 @@ class _Builder:
         return Region(self.block)
 
 
+_RESHAPES = ("tensor.expand_shape", "tensor.collapse_shape", "tensor.reshape", "tensor.cast")
+
+
 def partition_function(
     f: func.FuncOp, ctx: Context | None, max_table_bits: int, all_elements: bool = False
 ) -> func.FuncOp:
@@ -649,17 +652,23 @@ def partition_function(
     # Inputs: every argument is read by exactly one quantizer.
     input_quantizer: dict[SSAValue, QuantizeOp] = {}
     for i, a in enumerate(block.args):
-        users = [u.operation for u in a.uses]
-        if not users:
-            raise LutoptError(f"function argument #{i} is not used (inputs must be quantized)", f)
-        for u in users:
-            if not isinstance(u, QuantizeOp) or len(users) != 1:
+        v: SSAValue = a
+        while True:  # reshapes (row-major, element order unchanged) may come first
+            users = [u.operation for u in v.uses]
+            if not users:
+                raise LutoptError(f"function argument #{i} is not used (inputs must be quantized)", f)
+            u = users[0]
+            if len(users) == 1 and u.name in _RESHAPES:
+                v = u.results[0]
+                continue
+            if len(users) != 1 or not isinstance(u, QuantizeOp):
                 raise LutoptError(
                     f"function argument #{i} is used without a quantizer (the model must start "
                     "with a quantizer on each input)",
-                    u,
+                    next((w for w in users if not isinstance(w, QuantizeOp)), u),
                 )
-        input_quantizer[a] = users[0]  # type: ignore[assignment]
+            break
+        input_quantizer[a] = u  # type: ignore[assignment]
     # Outputs: every result is, element by element, a dequantized code.
     ret = block.last_op
     assert isinstance(ret, func.ReturnOp)

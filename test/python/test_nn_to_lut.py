@@ -176,3 +176,31 @@ def test_lutopt_nn_layers_match_pytorch_exhaustively(kind, mode):
                 p.copy_(torch.randn(p.shape) * 0.3)
     out_q = model.output_quantizer
     check_exhaustive(model, 4, float(model.input_quantizer.scale), -2, 1, float(out_q.scale), out_q.width)
+
+
+class Flattened(nn.Module):
+    """Images in, flattened before the input quantizer; the output squeezed after the last."""
+
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(4, 2)
+        self.register_buffer("mask", torch.tensor([[1.0, 0, 0, 1], [0, 1, 1, 0]]))
+
+    def forward(self, x):
+        x = q(x.flatten(1), 0.5, 0, 3)
+        y = torch.nn.functional.linear(x, self.l.weight * self.mask, self.l.bias)
+        return q(y, 0.25, -4, 3).unsqueeze(1)
+
+
+def test_reshapes_at_the_boundaries():
+    torch.manual_seed(2)
+    model = Flattened()
+    text = str(fx.export_and_import(model, torch.zeros(1, 2, 2), output_type="linalg-on-tensors"))
+    module = parse_module(text, "model.mlir")
+    run_passes(module, "nn-to-lut")
+    codes = np.array(list(itertools.product(range(4), repeat=4)), dtype=np.int64)
+    with torch.no_grad():
+        y = model(torch.tensor(codes, dtype=torch.float32).reshape(-1, 2, 2) * 0.5).numpy().reshape(-1, 2)
+    expect = (np.rint(y / np.float32(0.25)).astype(np.int64) & 7).astype(np.uint64)
+    got = np.stack(evaluate(module, "main", [codes[:, i].astype(np.uint64) for i in range(4)]), axis=1)
+    assert np.array_equal(got, expect)
