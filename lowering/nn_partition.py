@@ -468,11 +468,8 @@ def compute_cones(m: ElementModel, q: QuantizeOp) -> Cones:
             todo.sort(key=lambda v: pos[v])
         ids = ref.ids
         if ids.ndim == 2:
-            k = ids.shape[1]
-            s = np.repeat(src, k, axis=1)
-            flat = ids.reshape(-1)
-            valid = flat >= 0
-            _scatter_or(need[ref.base], flat[valid], s[:, valid])
+            rows, cols = np.nonzero(ids >= 0)  # the terms with a non-zero weight
+            _scatter_or(need[ref.base], ids[rows, cols], src[:, rows])
         else:
             _scatter_or(need[ref.base], ids, src)
 
