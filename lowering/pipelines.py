@@ -22,6 +22,45 @@ class NamedPipeline(ModulePass):
             p.apply(ctx, op)
 
 
+def _check_lut_size(pipeline: str, k: int | None) -> None:
+    if k is not None and not 3 <= k <= 8:
+        raise LutoptError(f"{pipeline}: lut-size must be between 3 and 8, got {k}")
+
+
+@dataclass(frozen=True)
+class LowerToLuts(NamedPipeline):
+    """Takes the nn, lut and gate levels to mapped K-input LUTs: `lut.table` ops with at
+    most K one-bit operands and a one-bit result (plus comb.extract / comb.concat for the
+    bits of multi-bit codes at function boundaries).
+
+    nn-to-lut (absorption) -> gate-const-prop, gate-strash, gate-dce (lutopt's default
+    logic optimisation) -> gate-map-luts (cut-based mapping of gate netlists) ->
+    lut-decompose (tables covered on their truth tables).
+    """
+
+    name = "lower-to-luts"
+
+    lut_size: int = 6
+
+    def expand(self) -> list[ModulePass]:
+        from lutopt.lowering.gate_const_prop import GateConstProp
+        from lutopt.lowering.gate_dce import GateDce
+        from lutopt.lowering.gate_map_luts import GateMapLuts
+        from lutopt.lowering.gate_strash import GateStrash
+        from lutopt.lowering.lut_decompose import LutDecompose
+        from lutopt.lowering.nn_to_lut import NnToLut
+
+        _check_lut_size("lower-to-luts", self.lut_size)
+        return [
+            NnToLut(),
+            GateConstProp(),
+            GateStrash(),
+            GateDce(),
+            GateMapLuts(lut_size=self.lut_size),
+            LutDecompose(lut_size=self.lut_size),
+        ]
+
+
 @dataclass(frozen=True)
 class LowerToRtl(NamedPipeline):
     """Takes whatever levels are present down to rtl (`hw`/`comb`/`seq`).
@@ -41,12 +80,17 @@ class LowerToRtl(NamedPipeline):
 
         if self.pipeline_stages < 0:
             raise LutoptError(f"lower-to-rtl: pipeline-stages must be >= 0, got {self.pipeline_stages}")
-        if self.lut_size is not None and not 3 <= self.lut_size <= 8:
-            raise LutoptError(f"lower-to-rtl: lut-size must be between 3 and 8, got {self.lut_size}")
+        _check_lut_size("lower-to-rtl", self.lut_size)
+        from lutopt.lowering.gate_map_luts import GateMapLuts
         from lutopt.lowering.nn_to_lut import NnToLut
 
-        # nn-to-lut first: a no-op unless the input is a network (torch-mlir's output).
-        passes: list[ModulePass] = [NnToLut(), ConvertLutToRtl()]
+        if self.lut_size is not None:
+            passes: list[ModulePass] = [LowerToLuts(lut_size=self.lut_size)]
+        else:
+            # nn-to-lut first: a no-op unless the input is a network (torch-mlir's output);
+            # gate netlists have no rtl form of their own, so they are mapped to 6-LUTs.
+            passes = [NnToLut(), GateMapLuts(lut_size=6)]
+        passes.append(ConvertLutToRtl())
         if self.pipeline_stages:
             passes.append(RtlPipeline(stages=self.pipeline_stages))
         return passes

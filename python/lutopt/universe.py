@@ -90,6 +90,11 @@ def lutopt_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return LowerToRtl
 
+    def lower_to_luts():
+        from lutopt.lowering.pipelines import LowerToLuts
+
+        return LowerToLuts
+
     def prepare_verilog():
         from lutopt.lowering.verilog import PrepareForVerilog
 
@@ -105,6 +110,7 @@ def lutopt_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "convert-lut-to-rtl": lut_to_rtl,
         "rtl-pipeline": rtl_pipeline,
         "lower-to-rtl": lower_to_rtl,
+        "lower-to-luts": lower_to_luts,
         "prepare-for-verilog": prepare_verilog,
         "lut-decompose": lut_decompose,
         **_gate_passes(),
