@@ -43,7 +43,13 @@ def abc_cec(a: str, b: str, seconds: int) -> str:
     if abc is None:
         return "berkeley-abc not installed"
     t = time.perf_counter()
-    run = subprocess.run([abc, "-c", f"cec -n -T {seconds} {a} {b}"], capture_output=True, text=True)
+    try:
+        # ABC does not always honour -T on hard miters: the subprocess timeout does.
+        run = subprocess.run(
+            [abc, "-c", f"cec -n -T {seconds} {a} {b}"], capture_output=True, text=True, timeout=seconds + 5
+        )
+    except subprocess.TimeoutExpired:
+        return f"undecided in {seconds} s"
     if "Networks are equivalent" in run.stdout:
         verdict = "equivalent"
     elif "NOT EQUIVALENT" in run.stdout:
