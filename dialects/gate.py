@@ -132,6 +132,9 @@ class GateNetlistOp(IRDLOperation):
         """Builds the op for `net`, whose inputs are `inputs` (one `i1` value per input)."""
         if len(inputs) != net.num_inputs:
             raise ValueError(f"the netlist has {net.num_inputs} inputs but {len(inputs)} values were given")
+        problem = net.check()
+        if problem is not None:
+            raise ValueError(f"malformed netlist: {problem}")
         lits = 2 * np.asarray(net.outputs, dtype=np.int64) + np.asarray(net.output_neg, dtype=np.int64)
         return GateNetlistOp(
             inputs,

@@ -185,12 +185,28 @@ def test_generic_form_round_trip() -> None:
     assert same_netlist(the_op(parse_module(out.getvalue())).netlist(), net)
 
 
-def test_verifier_rejects_a_bad_netlist_built_in_python() -> None:
+def test_bad_netlists_built_in_python() -> None:
+    """from_netlist refuses a malformed netlist; the verifier catches one patched in."""
+    from lutopt.dialects.gate import _dense
+
     net = random_dag(3, 4, 1, seed=0)
-    net.a[2] = 1 + 3 + 2  # gate 2 reads itself
     module = netlist_module(net)
+    net.a[2] = 1 + 3 + 2  # gate 2 reads itself
+    with pytest.raises(ValueError, match="gate 2 .* not an earlier node"):
+        netlist_module(net)
+    the_op(module).properties["a"] = _dense(net.a, 32)
     with pytest.raises(Exception, match="gate 2 .* not an earlier node"):
         module.verify()
+
+
+def test_blif_names_are_sanitised() -> None:
+    from lutopt.logic.blif import read_blif, write_blif
+
+    net = random_dag(2, 3, 1, seed=0)
+    net.input_names, net.output_names = ["a b", "c#d"], ["out\\1"]
+    text = write_blif(net, "my model")
+    assert ".model my_model\n.inputs a_b c_d\n.outputs out_1\n" in text
+    assert read_blif(text).input_names == ["a_b", "c_d"]
 
 
 def test_parse_error_is_located() -> None:

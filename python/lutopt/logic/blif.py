@@ -347,6 +347,12 @@ CONST0: Signal = ("", 0)
 CONST1: Signal = ("", 1)
 
 
+def blif_name(name: str) -> str:
+    """`name` as a BLIF signal name: no whitespace, comment or continuation characters
+    (AIGER symbols may contain spaces); an empty name becomes `_`."""
+    return re.sub(r"[\s#\\]", "_", name) or "_"
+
+
 def signal_prefix(names: Sequence[str], base: str = "n") -> str:
     """A prefix p such that no name in `names` is p followed by digits."""
     prefix = base
@@ -367,9 +373,9 @@ class BlifWriter:
     """
 
     def __init__(self, model: str, inputs: Sequence[str], outputs: Sequence[str]):
-        self.model = model
-        self.inputs = list(inputs)
-        self.outputs = list(outputs)
+        self.model = blif_name(model) if model else "top"
+        self.inputs = [blif_name(n) for n in inputs]
+        self.outputs = [blif_name(n) for n in outputs]
         for what, names in (("input", self.inputs), ("output", self.outputs)):
             if len(set(names)) != len(names):
                 dup = next(n for n in names if names.count(n) > 1)
