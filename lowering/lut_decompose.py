@@ -151,3 +151,6 @@ class LutDecompose(ModulePass):
             extracted: dict[tuple[SSAValue, int], SSAValue] = {}
             for batch in _batches(block, self.lut_size):
                 _cover_batch(batch, params, extracted)
+            for value in extracted.values():  # bits no LUT turned out to need
+                if not value.uses and isinstance(value.owner, Operation):
+                    Rewriter.erase_op(value.owner)

@@ -735,11 +735,26 @@ def _plan_table(
     bits: np.ndarray, n: int, params: DecomposeParams, level: int, counters: dict, budget: int | None
 ) -> _Plan:
     """The plan for one table: the plain diagram in the best order found, or a functional
-    decomposition when it maps to fewer LUTs."""
+    decomposition, whichever maps to fewer LUTs (then less depth) within the budget."""
+    return _choose(_candidates(bits, n, params, level, counters, budget), n, params, counters, budget)
+
+
+def _candidates(
+    bits: np.ndarray, n: int, params: DecomposeParams, level: int, counters: dict, budget: int | None,
+    late: Sequence[int] = (),
+) -> list[_Plan]:
+    """Candidate plans for a table: plain diagrams in the best orders found (and, when some
+    inputs arrive `late` -- the code bits of an enclosing decomposition -- the best order
+    with those inputs split first, nearest the output), and the best functional
+    decomposition, whose F is chosen by mapping it together with its encoder."""
     k = params.lut_size
     orders, proxies, evals = search_orders(bits, n, params)
     counters["evaluations"] = counters.get("evaluations", 0) + evals
     plans: list[_Plan] = [_Plain(bits, o, c) for o, c in zip(orders, proxies)]
+    if late and n > k:
+        first = [v for v in orders[0] if v in late] + [v for v in orders[0] if v not in late]
+        if first not in orders:
+            plans.append(_Plain(bits, first, order_proxy(bits, first, k)[0]))
     if n > k and level < params.ac_levels:
         best_ac = None
         for saved, mu, bound in _bound_set_candidates(bits, n, k, orders, params)[: params.ac_candidates]:
@@ -757,10 +772,12 @@ def _plan_table(
             nf = n - len(bound) + width
             enc_bits = table_bits(codes.astype(np.uint64), len(bound), width)
             enc_plan = _plan_table(enc_bits, len(bound), params, params.ac_levels, counters, None)
-            rest = _plan_table(fbits, nf, params, level + 1, counters, None if budget is None else budget - 1)
             free = [j for j in range(n) if j not in bound]
-            plans.append(_Functional(list(bound), free, enc_plan, rest, best_ac[0]))
-    return _choose(plans, n, params, counters, budget)
+            rests = _candidates(fbits, nf, params, level + 1, counters, None if budget is None else budget - 1,
+                                late=list(range(nf - width, nf)))
+            options: list[_Plan] = [_Functional(list(bound), free, enc_plan, r, width + r.proxy) for r in rests]
+            plans.append(_choose(options, n, params, counters, budget))
+    return plans
 
 
 # --------------------------------------------------------------------------- driver
