@@ -60,6 +60,7 @@ from lutopt.dialects.nn import (
 )
 from lutopt.lowering.nn_fold_constants import dense_attr
 from lutopt.lowering.nn_tensor import (
+    SCALAR_OPS,
     StructuredView,
     Unsupported,
     constant_array,
@@ -245,6 +246,9 @@ def _model_structured(m: ElementModel, view: StructuredView, result: SSAValue) -
         for a in block.args:
             if a.type != f32:
                 raise Unsupported(f"element-wise body on {a.type} values is not supported", op)
+        for inner in block.ops:
+            if inner.name not in SCALAR_OPS and inner.name not in ("arith.constant", "linalg.yield"):
+                raise Unsupported(f"'{inner.name}' is not supported inside a partition", inner)
         m.add_node(result, Map(op, block, [r.take(i[point]) for r, i in zip(refs, ids)]))
         return
     # Reductions: contractions with one constant operand, and sums.

@@ -204,3 +204,16 @@ def test_reshapes_at_the_boundaries():
     expect = (np.rint(y / np.float32(0.25)).astype(np.int64) & 7).astype(np.uint64)
     got = np.stack(evaluate(module, "main", [codes[:, i].astype(np.uint64) for i in range(4)]), axis=1)
     assert np.array_equal(got, expect)
+
+
+class Gelu(nn.Module):
+    def forward(self, x):
+        x = q(x, 0.5, 0, 3)
+        return q(torch.nn.functional.gelu(x), 0.25, 0, 3)
+
+
+def test_unsupported_scalar_op_is_located_in_the_model():
+    with pytest.raises(LutoptError) as e:
+        compile_model(Gelu(), 2)
+    assert "not supported inside a partition" in e.value.message
+    assert e.value.location and e.value.location.startswith("model.mlir:")
