@@ -17,7 +17,6 @@ import importlib.util
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import StringIO
@@ -32,6 +31,7 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 from lutopt import registry
 from lutopt.api import parse_module, parse_pipeline, register_dialects, run_passes
 from lutopt.diagnostics import LutoptError
+from lutopt.output import write_atomic
 
 
 
@@ -182,7 +182,7 @@ class LutoptMain(xDSLOptMain):
                 outputs.append(out)
             else:
                 outputs.append(self.process_chunk(chunk, name, offset))
-        write_output(self.args.output_file, "// -----\n".join(outputs))
+        write_atomic(self.args.output_file, "// -----\n".join(outputs))
         return 1 if failed else 0
 
     def verify_chunk_diagnostics(self, text: str, name: str, offset: int) -> tuple[str, bool]:
@@ -267,29 +267,6 @@ def _line_of(location: str | None) -> int | None:
         return int(parts[1])
     except (IndexError, ValueError):
         return None
-
-
-def write_output(path: str | None, text: str) -> None:
-    """Writes atomically: a temporary file in the same folder, renamed at the end."""
-    if path is None or path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    if os.path.exists(path) and not os.path.isfile(path):
-        # A device or a pipe (/dev/null, a FIFO): never replace it, write into it.
-        with open(path, "w") as f:
-            f.write(text)
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".lutopt-", dir=folder)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def load_plugin(path: str) -> None:

@@ -20,35 +20,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 
 from lutopt.diagnostics import LutoptError
-
-
-def write_bytes(path: str | None, data: bytes) -> None:
-    """Writes atomically (temporary file in the same folder, renamed at the end)."""
-    if path is None or path == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    if os.path.exists(path) and not os.path.isfile(path):
-        with open(path, "wb") as f:  # a device or a pipe
-            f.write(data)
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".lutopt-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+from lutopt.output import write_atomic
 
 
 def _read(path: str | None) -> tuple[bytes, str]:
@@ -140,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             out = export_aiger(data, name, args.function, args.ascii)
         else:
             out = export_blif(data, name, args.function)
-        write_bytes(args.output_file, out)
+        write_atomic(args.output_file, out)
         return 0
     except LutoptError as e:
         if e.location is None:
