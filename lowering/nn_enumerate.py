@@ -129,6 +129,8 @@ def compile_partition(part: PartitionOp) -> Program:
         elif isinstance(op, DequantizeOp):
             lo, hi = op.bounds
             instrs.append(("dequant", new(op.output), slot[op.input], float(op.scale_value), op.width, lo < 0))
+        elif isinstance(op, tensor.ConcatOp):
+            instrs.append(("concat", new(op.results[0]), tuple(slot[v] for v in op.operands)))
         elif isinstance(op, GatherOp):
             idx = op.index_array()
             instrs.append(("gather", new(op.output), slot[op.input], put(idx), idx.shape))
@@ -268,6 +270,10 @@ def run_program(
                 vals[dst] = np.moveaxis(x[0][:, idx], 0, 1)
             else:
                 vals[dst] = np.take_along_axis(x, idx[:, None, :], axis=2)
+        elif kind == "concat":
+            parts = [vals[v] for v in ins[2]]
+            lead = np.broadcast_shapes(*[p.shape[:2] for p in parts])
+            vals[ins[1]] = np.concatenate([np.broadcast_to(p, lead + p.shape[2:]) for p in parts], axis=2)
         elif kind == "const":
             vals[ins[1]] = stacked[ins[2]][:, None, :]
         elif kind == "map":

@@ -108,6 +108,16 @@ class Contract:
 
 
 @dataclass
+class Mix:
+    """Data movement from several origins (`torch.cat` of a computed tensor and another):
+    element e comes from `refs[which[e]]`, element e (each ref has one entry per element)."""
+
+    op: Operation
+    which: np.ndarray
+    refs: list[Ref]
+
+
+@dataclass
 class Dequant:
     op: DequantizeOp
     code: SSAValue
@@ -130,7 +140,7 @@ class Bad:
     message: str
 
 
-Node = Map | Contract | Dequant | Code | Arg | Bad
+Node = Map | Contract | Mix | Dequant | Code | Arg | Bad
 
 
 @dataclass
@@ -359,7 +369,16 @@ def build_model(f: func.FuncOp, ctx: Context | None) -> ElementModel:
             if mv is not None:
                 opn, ids = mv[0]
                 refs = [m.resolve(v) for v in op.operands]
-                m.aliases[op.results[0]] = _gather_refs(refs, opn, ids, op)
+                used = [int(i) for i in np.unique(opn)]
+                bases = {id(refs[i].base) for i in used}
+                if len(bases) == 1:
+                    m.aliases[op.results[0]] = _gather_refs(refs, opn, ids, op)
+                else:
+                    parts = []
+                    for i, r in enumerate(refs):
+                        sel = np.where(opn == i, ids, 0)
+                        parts.append(r.take(np.minimum(sel, len(r.ids) - 1)) if len(r.ids) else r)
+                    m.add_node(op.results[0], Mix(op, opn, parts))
                 continue
             raise Unsupported(f"'{op.name}' is not supported inside a partition", op)
         except Unsupported as e:
@@ -391,6 +410,9 @@ def _fuse_bias_adds(m: ElementModel, f: func.FuncOp) -> None:
             count(node.init)
         elif isinstance(node, Dequant):
             uses[id(node.code)] = uses.get(id(node.code), 0) + 1
+        elif isinstance(node, Mix):
+            for r in node.refs:
+                count(r)
     ret = f.body.block.last_op
     for v in ret.operands if ret is not None else []:
         count(m.resolve(v))
@@ -494,6 +516,11 @@ def compute_cones(m: ElementModel, q: QuantizeOp) -> Cones:
                 add(node.init, nb)
         elif isinstance(node, Dequant):
             add(Ref(node.code, node.ids), nb)
+        elif isinstance(node, Mix):
+            for i, r in enumerate(node.refs):
+                sel = node.which == i
+                if r.base is not None and sel.any():
+                    add(Ref(r.base, r.ids[sel]), nb[:, sel])
         elif isinstance(node, Code):
             pass
         elif isinstance(node, Arg):
@@ -628,6 +655,20 @@ class _Builder:
             c = ContractOp(xv, init, W, idx, node.fused, bias)
             c.location = node.op.location
             self.vec[b] = (self.add(c), E)
+        elif isinstance(node, Mix):
+            which = node.which[E]
+            order = np.argsort(which, kind="stable")
+            pieces = [self.vector(node.refs[i].take(E[which == i])) for i in np.unique(which)]
+            if len(pieces) == 1:
+                v = pieces[0]
+            else:
+                v = self.add(tensor.ConcatOp(pieces, 0, vector_type(len(E))))
+                v.owner.location = node.op.location  # type: ignore[union-attr]
+            inverse = np.empty(len(E), np.int64)
+            inverse[order] = np.arange(len(E))
+            if not np.array_equal(inverse, np.arange(len(E))):
+                v = self.add(GatherOp(v, inverse))
+            self.vec[b] = (v, E)
         else:  # pragma: no cover - cones only hold the kinds above
             raise AssertionError(node)
 

@@ -459,6 +459,13 @@ def eval_body(
                 raise Unsupported("'tensor.extract' is not supported here", op)
             env[op.results[0]] = extract(op, op.operands[0], [get(v) for v in op.operands[1:]])
             continue
+        if name == "cf.assert":
+            # torch-mlir guards some constant computations (batch norm's 1 / sqrt(var)).
+            cond = np.asarray(get(op.operands[0]))
+            if not bool(np.all(cond)):
+                msg = op.properties.get("msg") or op.attributes.get("msg")
+                raise Unsupported(f"assertion fails: {getattr(msg, 'data', msg)}", op)
+            continue
         if name == "arith.cmpi":
             a, b = get(op.operands[0]), get(op.operands[1])
             pred = _CMPI[op.predicate.value.data]  # type: ignore[attr-defined]

@@ -26,7 +26,7 @@ from xdsl.utils.exceptions import ParseError
 
 from lutopt.diagnostics import LocatingParser, LutoptError, format_parse_error, verify_located
 
-UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "linalg", "tensor", "hw", "comb", "seq")
+UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "linalg", "tensor", "cf", "hw", "comb", "seq")
 """The upstream dialects the driver and the Python API read (torch-mlir's output and rtl)."""
 
 

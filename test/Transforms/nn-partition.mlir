@@ -60,3 +60,32 @@ func.func @gather(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %d3 = nn.dequantize %q3 scale(0.5) range(0, 3) : tensor<1x2xi2> -> tensor<1x2xf32>
   func.return %d3 : tensor<1x2xf32>
 }
+
+// torch.cat of a computed tensor and the inputs (a skip connection): the partition
+// concatenates the two parts and restores the element order.
+// CHECK-LABEL: func.func @concat
+// CHECK-SAME: (%[[C0:.*]]: i2, %[[C1:.*]]: i2) -> i2
+// CHECK: nn.partition(%[[C0]], %[[C1]]) : (i2, i2) -> i2
+// CHECK: %[[DEQ:.*]] = nn.dequantize
+// CHECK: %[[ABS:.*]] = nn.map
+// CHECK: %[[CAT:.*]] = tensor.concat dim(0) %[[DEQ]], %[[ABS]] : (tensor<2xf32>, tensor<1xf32>) -> tensor<3xf32>
+// CHECK-NOT: nn.gather
+// CHECK: nn.contract %[[CAT]], %{{.*}} weights(dense<{{\[\[}}1.000000e+00, 2.000000e+00, 4.000000e+00]]>
+func.func @concat(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %q = nn.quantize %x scale(0.5) range(-2, 1) : tensor<1x2xf32> -> tensor<1x2xi2>
+  %d = nn.dequantize %q scale(0.5) range(-2, 1) : tensor<1x2xi2> -> tensor<1x2xf32>
+  %s = tensor.extract_slice %d[0, 0] [1, 1] [1, 1] : tensor<1x2xf32> to tensor<1x1xf32>
+  %e = tensor.empty() : tensor<1x1xf32>
+  %a = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s : tensor<1x1xf32>) outs(%e : tensor<1x1xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = math.absf %in : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1xf32>
+  %c = tensor.concat dim(1) %d, %a : (tensor<1x2xf32>, tensor<1x1xf32>) -> tensor<1x3xf32>
+  %w = arith.constant dense<[[1.0], [2.0], [4.0]]> : tensor<3x1xf32>
+  %z = arith.constant dense<0.0> : tensor<1x1xf32>
+  %m = linalg.matmul ins(%c, %w : tensor<1x3xf32>, tensor<3x1xf32>) outs(%z : tensor<1x1xf32>) -> tensor<1x1xf32>
+  %q2 = nn.quantize %m scale(0.25) range(0, 3) : tensor<1x1xf32> -> tensor<1x1xi2>
+  %d2 = nn.dequantize %q2 scale(0.25) range(0, 3) : tensor<1x1xi2> -> tensor<1x1xf32>
+  func.return %d2 : tensor<1x1xf32>
+}

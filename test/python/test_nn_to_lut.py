@@ -217,3 +217,46 @@ def test_unsupported_scalar_op_is_located_in_the_model():
         compile_model(Gelu(), 2)
     assert "not supported inside a partition" in e.value.message
     assert e.value.location and e.value.location.startswith("model.mlir:")
+
+
+class CatBatchNorm(nn.Module):
+    """A skip connection by torch.cat of a computed branch and gathered inputs, batch norm
+    (evaluation mode: its constants are folded, including torch-mlir's cf.assert), slices."""
+
+    def __init__(self):
+        super().__init__()
+        self.l1, self.bn, self.l2 = nn.Linear(2, 4), nn.BatchNorm1d(4), nn.Linear(6, 3)
+        self.register_buffer("sel", torch.tensor([3, 0]))
+        with torch.no_grad():
+            self.bn.running_mean.uniform_(-1, 1)
+            self.bn.running_var.uniform_(0.5, 2)
+
+    def forward(self, x):
+        x = q(x, 0.5, -2, 1)
+        h = torch.relu(self.bn(self.l1(x[:, 0:4:2])))
+        h = torch.cat([h, x.index_select(1, self.sel) * 0.5], dim=1)
+        return q(self.l2(h), 0.25, -8, 7)
+
+
+def test_concat_and_batch_norm_match_pytorch_exhaustively():
+    torch.manual_seed(0)
+    check_exhaustive(CatBatchNorm().eval(), 4, 0.5, -2, 1, 0.25, 4)
+
+
+class Interleaved(nn.Module):
+    """torch.stack of an input and a computed tensor along the last dimension: the sources
+    alternate element by element in the flattened result."""
+
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(6, 2)
+
+    def forward(self, x):
+        x = q(x, 0.5, -2, 1)
+        h = torch.stack([x, torch.relu(x - 0.25)], dim=-1).flatten(1)
+        return q(self.l(h), 0.25, -8, 7)
+
+
+def test_interleaved_sources_match_pytorch_exhaustively():
+    torch.manual_seed(1)
+    check_exhaustive(Interleaved().eval(), 3, 0.5, -2, 1, 0.25, 4)
