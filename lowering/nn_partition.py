@@ -715,18 +715,23 @@ def partition_function(
     ret = block.last_op
     assert isinstance(ret, func.ReturnOp)
     outputs: list[tuple[SSAValue, np.ndarray]] = []
-    for i, v in enumerate(ret.operands):
-        r = m.resolve(v)
+
+    def codes_of(r: Ref, i: int) -> list[tuple[SSAValue, np.ndarray]]:
+        """The code elements that the elements `r` are (dequantized), in order."""
         node = m.nodes.get(r.base) if r.base is not None else None
         if isinstance(node, Dequant):
-            outputs.append((node.code, node.ids[r.ids]))
-        elif isinstance(node, Code):
-            outputs.append((r.base, r.ids))  # type: ignore[arg-type]
-        else:
-            raise LutoptError(
-                f"result #{i} is not the output of a quantizer (the model must end with a quantizer)",
-                ret,
-            )
+            return [(node.code, node.ids[r.ids])]
+        if isinstance(node, Code):
+            return [(r.base, r.ids)]  # type: ignore[list-item]
+        if isinstance(node, Mix):  # e.g. torch.cat of several quantized outputs
+            return [c for e in r.ids for c in codes_of(node.refs[int(node.which[e])].take(np.array([e])), i)]
+        raise LutoptError(
+            f"result #{i} is not the output of a quantizer (the model must end with a quantizer)",
+            ret,
+        )
+
+    for i, v in enumerate(ret.operands):
+        outputs += codes_of(m.resolve(v), i)
     quantizers = [op for op in block.ops if isinstance(op, QuantizeOp) and op not in input_quantizer.values()]
     # Cones and leaves for every element of every quantizer.
     cones: dict[QuantizeOp, Cones] = {}

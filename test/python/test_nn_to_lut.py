@@ -260,3 +260,28 @@ class Interleaved(nn.Module):
 def test_interleaved_sources_match_pytorch_exhaustively():
     torch.manual_seed(1)
     check_exhaustive(Interleaved().eval(), 3, 0.5, -2, 1, 0.25, 4)
+
+
+class TwoHeads(nn.Module):
+    """Two output quantizers, concatenated into one result."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = nn.Linear(3, 2), nn.Linear(3, 1)
+
+    def forward(self, x):
+        x = q(x, 0.5, -2, 1)
+        return torch.cat([q(self.a(x), 0.25, -8, 7), q(self.b(x), 0.5, -8, 7)], dim=1)
+
+
+def test_concatenated_output_quantizers():
+    torch.manual_seed(3)
+    model = TwoHeads().eval()
+    module = compile_model(model, 3)
+    codes = np.array(list(itertools.product(range(-2, 2), repeat=3)), dtype=np.int64)
+    with torch.no_grad():
+        y = model(torch.tensor(codes, dtype=torch.float32) * 0.5).numpy()
+    expect = np.stack([np.rint(y[:, 0] / 0.25), np.rint(y[:, 1] / 0.25), np.rint(y[:, 2] / 0.5)], axis=1)
+    expect = (expect.astype(np.int64) & 15).astype(np.uint64)
+    got = np.stack(evaluate(module, "main", [(codes[:, i] & 3).astype(np.uint64) for i in range(3)]), axis=1)
+    assert np.array_equal(got, expect)
