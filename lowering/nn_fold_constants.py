@@ -3,8 +3,9 @@
 Every tensor op whose operands are all constants (a weight times a mask, transposes,
 reshapes, broadcasts and fills of constants) becomes one `arith.constant`, and
 `dense_resource` blobs (the weights torch-mlir prints in the `{-# dialect_resources #-}`
-trailer) become dense attributes, so the passes after it see weights as arrays. Ops
-that are no longer used are erased.
+trailer) become dense attributes, so the passes after it see weights as arrays. When it
+changed something, ops that are no longer used are erased (a function it does not change,
+e.g. at the lut level, is left exactly as it is).
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def fold_constants(ctx: Context, body_ops: list[Operation]) -> int:
                     op.detach()
                     op.erase()
                     values[new.result] = arr
+                    folded += 1
             continue
         if not _is_foldable(op, values) or not _body_reads_only_constants(op, values):
             continue
@@ -144,5 +146,5 @@ class FoldConstants(ModulePass):
         for f in op.walk():
             if isinstance(f, func.FuncOp) and f.body.blocks:
                 block = f.body.block
-                fold_constants(ctx, list(block.ops))
-                erase_dead(list(block.ops))
+                if fold_constants(ctx, list(block.ops)):  # only clean up after itself
+                    erase_dead(list(block.ops))
