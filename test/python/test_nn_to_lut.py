@@ -156,15 +156,13 @@ def test_unsupported_op_inside_a_partition_is_a_located_error():
     assert e.value.location and "model.mlir:" in e.value.location
 
 
-layers = pytest.importorskip("lutopt.nn.layers", reason="lutopt.nn (the PyTorch layers) is not importable")
-
-
 @pytest.mark.parametrize(
     "kind,mode",
     [("sparse", "mask"), ("sparse", "gather"), ("mlp", "mask")],
 )
 def test_lutopt_nn_layers_match_pytorch_exhaustively(kind, mode):
     """Models built from lutopt.nn's layers (LogicNets masks and gathers, NeuraLUT MLPs)."""
+    layers = pytest.importorskip("lutopt.nn.layers", reason="lutopt.nn (the PyTorch layers) is not importable")
     torch.manual_seed(0)
     model = layers.build_model(
         4, [5, 3], [2, 3], input_bits=2, input_signed=True, input_scale=0.5, hidden_bits=2,
