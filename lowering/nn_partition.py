@@ -447,14 +447,31 @@ def _fuse_bias_adds(m: ElementModel, f: func.FuncOp) -> None:
 # --------------------------------------------------------------------- cones
 
 
-def _scatter_or(dst: np.ndarray, ids: np.ndarray, src: np.ndarray) -> None:
-    """dst[:, ids[j]] |= src[:, j] for all j (ids may repeat)."""
-    if ids.size == 0:
-        return
-    order = np.argsort(ids, kind="stable")
-    sids = ids[order]
-    starts = np.flatnonzero(np.r_[True, sids[1:] != sids[:-1]])
-    dst[:, sids[starts]] |= np.logical_or.reduceat(src[:, order], starts, axis=1)
+class Need:
+    """Which elements of one value each output element needs: the sorted, distinct keys
+    `p * numel + e` (sparse, so memory follows the cones' sizes, not outputs x elements)."""
+
+    def __init__(self, numel: int):
+        self.numel = numel
+        self.keys = np.empty(0, np.int64)
+        self._parts: list[np.ndarray] = []
+
+    def add(self, p: np.ndarray, e: np.ndarray) -> None:
+        if len(p):
+            self._parts.append(p.astype(np.int64) * self.numel + e.astype(np.int64))
+
+    def finish(self) -> None:
+        if self._parts:
+            self.keys = np.unique(np.concatenate([self.keys, *self._parts]))
+            self._parts = []
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.keys // self.numel, self.keys % self.numel
+
+    def row(self, p: int) -> np.ndarray:
+        """The elements output element `p` needs, sorted."""
+        lo, hi = np.searchsorted(self.keys, [p * self.numel, (p + 1) * self.numel])
+        return self.keys[lo:hi] - p * self.numel
 
 
 @dataclass
@@ -463,7 +480,7 @@ class Cones:
 
     quantizer: QuantizeOp
     root: Ref
-    need: dict[SSAValue, np.ndarray]  # base -> (P, numel) bool
+    need: dict[SSAValue, Need]
     bases: list[SSAValue]  # bases with a need, in definition order
 
 
@@ -472,55 +489,65 @@ def _numel(v: SSAValue) -> int:
     return int(np.prod(s)) if s else 1
 
 
+def _terms(ids: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows `e` of a contraction's (n, K) input ids (-1: a zero weight): for every
+    non-zero term of every row, (position in `e`, input id)."""
+    valid = ids >= 0
+    counts = valid.sum(axis=1)
+    flat = ids[valid]  # row-major: grouped by row
+    starts = np.cumsum(counts) - counts
+    reps = counts[e]
+    which = np.repeat(np.arange(len(e)), reps)
+    offset = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    return which, flat[np.repeat(starts[e], reps) + offset]
+
+
 def compute_cones(m: ElementModel, q: QuantizeOp) -> Cones:
     root = m.resolve(q.input)
     P = _numel(q.input)
-    need: dict[SSAValue, np.ndarray] = {}
+    need: dict[SSAValue, Need] = {}
     if root.base is None:
         return Cones(q, root, need, [])
-    need[root.base] = np.zeros((P, _numel(root.base)), np.bool_)
-    need[root.base][np.arange(P), root.ids] = True
     pos = {v: i for i, v in enumerate(m.order)}
-    # Walk bases from the last definition backwards.
-    todo = sorted(need, key=lambda v: pos[v])
-    done: list[SSAValue] = []
+    todo: list[SSAValue] = []
 
-    def add(ref: Ref, src: np.ndarray) -> None:
-        """src: (P, n) need of the consumer's elements; ref.ids (n,) or (n, K)."""
-        assert ref.base is not None
-        if ref.base not in need:
-            need[ref.base] = np.zeros((P, _numel(ref.base)), np.bool_)
-            todo.append(ref.base)
+    def add(base: SSAValue, p: np.ndarray, e: np.ndarray) -> None:
+        if base not in need:
+            need[base] = Need(_numel(base))
+            todo.append(base)
             todo.sort(key=lambda v: pos[v])
-        ids = ref.ids
-        if ids.ndim == 2:
-            rows, cols = np.nonzero(ids >= 0)  # the terms with a non-zero weight
-            _scatter_or(need[ref.base], ids[rows, cols], src[:, rows])
-        else:
-            _scatter_or(need[ref.base], ids, src)
+        need[base].add(p, e)
 
+    add(root.base, np.arange(P), root.ids)
+    done: list[SSAValue] = []
+    # Walk bases from the last definition backwards: every consumer of a base comes after it.
     while todo:
         b = todo.pop()
         nb = need[b]
-        if not nb.any():
+        nb.finish()
+        if not len(nb.keys):
             continue
         done.append(b)
+        p, e = nb.pairs()
         node = m.nodes[b]
         if isinstance(node, Map):
-            for r in node.refs:
-                if r.base is not None:
-                    add(r, nb)
-        elif isinstance(node, Contract):
-            add(node.x, nb)
-            if node.init.base is not None:
-                add(node.init, nb)
-        elif isinstance(node, Dequant):
-            add(Ref(node.code, node.ids), nb)
-        elif isinstance(node, Mix):
             for i, r in enumerate(node.refs):
-                sel = node.which == i
+                if r.base is not None and node.block.args[i].uses:
+                    add(r.base, p, r.ids[e])
+        elif isinstance(node, Contract):
+            if node.x.base is not None:
+                k, ids = _terms(node.x.ids, e)
+                add(node.x.base, p[k], ids)
+            if node.init.base is not None:
+                add(node.init.base, p, node.init.ids[e])
+        elif isinstance(node, Dequant):
+            add(node.code, p, node.ids[e])
+        elif isinstance(node, Mix):
+            src = node.which[e]
+            for i, r in enumerate(node.refs):
+                sel = src == i
                 if r.base is not None and sel.any():
-                    add(Ref(r.base, r.ids[sel]), nb[:, sel])
+                    add(r.base, p[sel], r.ids[e[sel]])
         elif isinstance(node, Code):
             pass
         elif isinstance(node, Arg):
@@ -619,7 +646,7 @@ class _Builder:
 
     def node(self, b: SSAValue) -> None:
         node = self.m.nodes[b]
-        E = np.flatnonzero(self.cones.need[b][self.p])
+        E = self.cones.need[b].row(self.p)
         if isinstance(node, Dequant):
             cv, ce = self.codes[node.code]
             d = DequantizeOp(cv, float(node.op.scale_value), *node.op.bounds, vector_type(len(ce)))
@@ -741,7 +768,7 @@ def partition_function(
         cones[q] = c
         code_bases = [b for b in c.bases if isinstance(m.nodes[b], Code)]
         P = _numel(q.input)
-        per = [[(b, np.flatnonzero(c.need[b][p])) for b in code_bases] for p in range(P)]
+        per = [[(b, c.need[b].row(p)) for b in code_bases] for p in range(P)]
         leaves[q] = [[(b, ids) for b, ids in lst if len(ids)] for lst in per]
     # Which elements are needed (backwards from the results).
     needed: dict[SSAValue, np.ndarray] = {}
@@ -785,7 +812,7 @@ def partition_function(
             b = _Builder(m, cones[q], int(p), lv)
             try:
                 for base in cones[q].bases:
-                    if isinstance(m.nodes[base], Code) or not cones[q].need[base][p].any():
+                    if isinstance(m.nodes[base], Code) or not len(cones[q].need[base].row(p)):
                         continue
                     b.node(base)
             except Unsupported as e:
