@@ -47,17 +47,42 @@ def column_constant(values: np.ndarray, bit: int) -> int:
     return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
 
 
+def _attr_name(attrs, i: int) -> str | None:
+    """The `lutopt.name` of argument/result i (set by lutopt-translate), made a legal identifier."""
+    if attrs is None or i >= len(attrs.data):
+        return None
+    name = attrs.data[i].data.get("lutopt.name")
+    if not isinstance(name, StringAttr):
+        return None
+    legal = re.sub(r"[^A-Za-z0-9_]", "_", name.data).strip("_")
+    if not legal:
+        return None
+    return legal if _IDENT.match(legal) else f"p_{legal}"
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    result = []
+    for n in names:
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}_{seen[n]}"
+        seen.setdefault(n, 0)
+        result.append(n)
+    return result
+
+
 def port_names(fn: func.FuncOp) -> tuple[list[str], list[str]]:
+    """Input ports: the argument's `lutopt.name`, else its SSA name, else `in<i>`; output
+    ports: the result's `lutopt.name`, else `out<i>`."""
     ins = []
     for i, arg in enumerate(fn.body.block.args):
         hint = arg.name_hint
-        ins.append(hint if hint and _IDENT.match(hint) else f"in{i}")
+        named = _attr_name(fn.arg_attrs, i)
+        ins.append(named or (hint if hint and _IDENT.match(hint) else f"in{i}"))
     n_out = len(fn.function_type.outputs.data)
-    outs = [f"out{i}" for i in range(n_out)]
-    names = fn.attributes.get("lutopt.output_names")
-    if isinstance(names, ArrayAttr) and len(names.data) == n_out:
-        outs = [n.data for n in names.data if isinstance(n, StringAttr)] or outs
-    return ins, outs
+    outs = [_attr_name(fn.res_attrs, i) or f"out{i}" for i in range(n_out)]
+    return _unique(ins), _unique(outs)
 
 
 def _int_width(value: SSAValue, op: Operation, what: str) -> int:

@@ -63,3 +63,13 @@ func.func @mapped(%a: i2) -> i2 {
   %r = comb.concat %x, %lo : i1, i1
   func.return %r : i2
 }
+
+// -----
+
+// Port names come from the `lutopt.name` argument/result attributes (lutopt-translate
+// keeps AIGER/BLIF signal names there), made legal Verilog identifiers and unique.
+// CHECK-LABEL: hw.module @named(in %{{.*}}B_0: i1, in %{{.*}}B_0_1: i1, in %c: i1, out Y_n: i1)
+func.func @named(%x: i1 {lutopt.name = "B[0]"}, %y: i1 {lutopt.name = "B_0"}, %c: i1) -> (i1 {lutopt.name = "Y.n"}) {
+  %t = lut.table(%x, %y, %c) [0, 1, 1, 0, 1, 0, 0, 1] : (i1, i1, i1) -> i1
+  func.return %t : i1
+}
