@@ -51,7 +51,7 @@ from xdsl.dialects.builtin import (
     i32,
     i64,
 )
-from xdsl.ir import Attribute, Block, Dialect, Region, SSAValue
+from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
@@ -67,6 +67,10 @@ from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.traits import IsolatedFromAbove, IsTerminator, Pure, RecursiveMemoryEffect
 from xdsl.utils.exceptions import VerifyException
+
+# Constructors call `Operation.__init__` directly (what `Operation.create` does): the ops
+# are built by the thousand by nn-partition, and IRDL's generic argument processing costs
+# more than the op itself; the verifiers below check the result as usual.
 
 # --------------------------------------------------------------------- code widths
 
@@ -114,7 +118,8 @@ class _QuantizerBase(IRDLOperation):
     traits = traits_def(Pure())
 
     def __init__(self, value: SSAValue, scale: float, qmin: int, qmax: int, result_type: Attribute):
-        super().__init__(
+        Operation.__init__(
+            self,
             operands=[value],
             result_types=[result_type],
             properties=dict(_quantizer_properties(float(np.float32(scale)), int(qmin), int(qmax))),
@@ -235,7 +240,7 @@ class YieldOp(IRDLOperation):
     traits = traits_def(IsTerminator(), Pure())
 
     def __init__(self, *values: SSAValue):
-        super().__init__(operands=[list(values)])
+        Operation.__init__(self, operands=values)
 
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
@@ -266,7 +271,7 @@ class PartitionOp(IRDLOperation):
     traits = traits_def(IsolatedFromAbove(), RecursiveMemoryEffect())
 
     def __init__(self, inputs: Sequence[SSAValue], result_type: Attribute, body: Region):
-        super().__init__(operands=[list(inputs)], result_types=[result_type], regions=[body])
+        Operation.__init__(self, operands=inputs, result_types=[result_type], regions=[body])
 
     def verify_(self) -> None:
         block = self.body.block
@@ -342,7 +347,8 @@ class GatherOp(IRDLOperation):
 
     def __init__(self, value: SSAValue, indices: Sequence[int] | np.ndarray):
         idx = [int(i) for i in np.asarray(indices).reshape(-1)]
-        super().__init__(
+        Operation.__init__(
+            self,
             operands=[value],
             result_types=[vector_type(len(idx))],
             properties={"indices": DenseArrayBase.from_list(i64, idx)},
@@ -399,7 +405,7 @@ class MapOp(IRDLOperation):
     traits = traits_def(IsolatedFromAbove(), RecursiveMemoryEffect())
 
     def __init__(self, inputs: Sequence[SSAValue], length: int, body: Region):
-        super().__init__(operands=[list(inputs)], result_types=[vector_type(length)], regions=[body])
+        Operation.__init__(self, operands=inputs, result_types=[vector_type(length)], regions=[body])
 
     def verify_(self) -> None:
         c = _vector_len(self.output.type, "result")
@@ -501,7 +507,7 @@ class ContractOp(IRDLOperation):
             props["fused"] = UnitAttr()
         if bias is not None:
             props["bias"] = dense_f32(bias)
-        super().__init__(operands=[value, init], result_types=[vector_type(c)], properties=props)
+        Operation.__init__(self, operands=[value, init], result_types=[vector_type(c)], properties=props)
 
     def weight_array(self) -> np.ndarray:
         return dense_array(self.weights)

@@ -619,7 +619,9 @@ class _Builder:
         for c, ids in leaves:
             args = self.block.args[k : k + len(ids)]
             k += len(ids)
-            fe = tensor.FromElementsOp(*args)
+            fe = tensor.FromElementsOp.create(
+                operands=args, result_types=[tensor_type(IntegerType(_code_width(c)), (len(ids),))]
+            )
             self.block.add_op(fe)
             self.codes[c] = (fe.results[0], ids)
 
@@ -631,7 +633,10 @@ class _Builder:
         v = np.ascontiguousarray(values, np.float32)
         key = v.tobytes()
         if key not in self.consts:
-            self.consts[key] = self.add(arith.ConstantOp(dense_f32(v)))
+            attr = dense_f32(v)
+            self.consts[key] = self.add(
+                arith.ConstantOp.create(properties={"value": attr}, result_types=[attr.get_type()])
+            )
         return self.consts[key]
 
     def vector(self, ref: Ref) -> SSAValue:
