@@ -86,6 +86,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", type=int, default=2000, help="random inputs compared with PyTorch (0: none)")
     ap.add_argument("--keep", help="folder to keep the model and output in")
+    ap.add_argument(
+        "--exhaustive-layer1",
+        action="store_true",
+        help="also compare every entry of the 128 input-layer tables with PyTorch (about 20 s)",
+    )
     args = ap.parse_args()
     from torch_mlir import fx
 
@@ -142,7 +147,55 @@ def main() -> int:
         same = (got == expect).all(axis=1).mean()
         print(f"lut level vs PyTorch on {args.check} random inputs: {100 * same:.2f}% of output vectors equal")
         ok = ok and same == 1.0
+    if args.exhaustive_layer1:
+        same = check_layer1_exhaustively(model, out)
+        ok = ok and same
     return 0 if ok else 1
+
+
+def check_layer1_exhaustively(model: JSC5L, lut_path: str) -> bool:
+    """Every entry of every input-layer table against PyTorch (batched, as in training).
+
+    Partitions reading disjoint inputs share input vectors (a greedy colouring), so 128
+    tables of 2^14 entries take a few hundred thousand forward passes of the first layer.
+    """
+    from lutopt.api import parse_module
+    from lutopt.dialects.lut import TableOp
+
+    with open(lut_path) as f:
+        module = parse_module(f.read(), lut_path)
+    func_op = next(op for op in module.walk() if op.name == "func.func")
+    args = list(func_op.body.block.args)
+    tables = [op for op in func_op.body.block.ops if isinstance(op, TableOp)][:128]
+    layer = model.layers[0]
+    idx = layer.idx.reshape(128, 2).tolist()
+    for p, t in enumerate(tables):  # the first 128 tables are the input layer, in order
+        assert [args.index(v) for v in t.inputs] == sorted(set(idx[p])), (p, idx[p])
+    groups: list[list[int]] = []
+    for p in range(128):
+        for g in groups:
+            if all(not set(idx[p]) & set(idx[o]) for o in g):
+                g.append(p)
+                break
+        else:
+            groups.append([p])
+    entries = np.arange(1 << 14)
+    hi, lo = (entries >> 7) & 127, entries & 127
+    signed = lambda c: np.where(c >= 64, c - 128, c)  # noqa: E731
+    bad = 0
+    for g in groups:
+        x = np.zeros((len(entries), 16), np.float32)
+        for p in g:
+            a, b = sorted(set(idx[p]))
+            x[:, a], x[:, b] = signed(hi), signed(lo)
+        with torch.no_grad():
+            y = layer(q(torch.tensor(x) / 32, 1 / 32, -64, 63)).numpy()
+        codes = (np.clip(np.rint(y / np.float32(0.25)), -8, 7).astype(np.int64) & 15).astype(np.uint64)
+        for p in g:
+            bad += int((tables[p].values() != codes[:, p]).sum())
+    print(f"input layer: {128 * (1 << 14):,} table entries against PyTorch, {bad} differ "
+          f"({len(groups)} batches of {1 << 14} vectors)")
+    return bad == 0
 
 
 if __name__ == "__main__":
