@@ -182,6 +182,15 @@ def test_chosen_connectivity_is_checked():
     assert torch.equal(random_connectivity(10, 4, 3, seed=7), random_connectivity(10, 4, 3, seed=7))
 
 
+def test_balanced_connectivity_reads_every_input():
+    c = random_connectivity(50, 20, 6, seed=3, balanced=True)
+    reads = np.bincount(c.reshape(-1).numpy(), minlength=50)
+    assert reads.min() >= 2 and reads.max() - reads.min() <= 1  # 120 reads over 50 inputs
+    assert all(len(set(r.tolist())) == 6 for r in c)
+    unbalanced = random_connectivity(50, 20, 6, seed=3)
+    assert not torch.equal(c, unbalanced)
+
+
 def test_quant_sequential_shape():
     m = build_model(16, [8, 4], [3, 2], input_bits=3, input_signed=True)
     assert isinstance(m, QuantSequential)

@@ -29,14 +29,28 @@ from lutopt.nn.quant import Quantizer
 
 
 def random_connectivity(in_features: int, out_features: int, fan_in: int,
-                        seed: int = 0) -> torch.Tensor:
+                        seed: int = 0, balanced: bool = False) -> torch.Tensor:
     """An (out_features, fan_in) int64 tensor: for each output, `fan_in` distinct inputs drawn
-    at random (sorted), reproducibly from `seed`."""
+    at random (sorted), reproducibly from `seed`.
+
+    `balanced` spreads the reads evenly: each output takes the least-read inputs so far
+    (random among equals), so every input is read when out_features * fan_in >= in_features
+    and no input is read more than once more than any other. Unbalanced draws leave inputs
+    unread, and the neurons that compute them are dead hardware."""
     if not 1 <= fan_in <= in_features:
         raise ValueError(f"fan_in must be in 1..{in_features}, got {fan_in}")
     gen = torch.Generator().manual_seed(seed)
-    rows = [torch.sort(torch.randperm(in_features, generator=gen)[:fan_in]).values
-            for _ in range(out_features)]
+    if not balanced:
+        rows = [torch.sort(torch.randperm(in_features, generator=gen)[:fan_in]).values
+                for _ in range(out_features)]
+        return torch.stack(rows).to(torch.int64)
+    reads = torch.zeros(in_features)
+    rows = []
+    for _ in range(out_features):
+        key = reads + 0.5 * torch.rand(in_features, generator=gen)
+        pick = torch.argsort(key)[:fan_in]
+        reads[pick] += 1
+        rows.append(torch.sort(pick).values)
     return torch.stack(rows).to(torch.int64)
 
 
@@ -63,18 +77,20 @@ class SparseQuantLinear(nn.Module):
 
     Args:
         in_features, out_features, fan_in: sizes; ignored fan_in when `connectivity` is given.
-        connectivity: (out_features, fan_in) input indices; random (from `seed`) when None.
+        connectivity: (out_features, fan_in) input indices; random (from `seed`, spread evenly
+            over the inputs with `balanced`) when None.
         mode: "mask" (dense weight times a 0/1 mask buffer) or "gather" (index_select + einsum).
         bias: add a bias per output.
     """
 
     def __init__(self, in_features: int, out_features: int, fan_in: int = 4, *,
-                 connectivity=None, seed: int = 0, mode: str = "mask", bias: bool = True):
+                 connectivity=None, seed: int = 0, balanced: bool = False, mode: str = "mask",
+                 bias: bool = True):
         super().__init__()
         if mode not in ("mask", "gather"):
             raise ValueError(f"mode must be 'mask' or 'gather', got {mode!r}")
         if connectivity is None:
-            conn = random_connectivity(in_features, out_features, fan_in, seed)
+            conn = random_connectivity(in_features, out_features, fan_in, seed, balanced)
         else:
             conn = _check_connectivity(connectivity, in_features, out_features)
         self.in_features, self.out_features = in_features, out_features
@@ -128,12 +144,13 @@ class PartitionedMLP(nn.Module):
 
     def __init__(self, in_features: int, out_features: int, fan_in: int = 3, *,
                  depth: int = 4, width: int = 16, residual: bool = True,
-                 input_shortcut: bool = True, connectivity=None, seed: int = 0):
+                 input_shortcut: bool = True, connectivity=None, seed: int = 0,
+                 balanced: bool = False):
         super().__init__()
         if depth < 2:
             raise ValueError(f"depth counts linear layers and must be >= 2, got {depth}")
         if connectivity is None:
-            conn = random_connectivity(in_features, out_features, fan_in, seed)
+            conn = random_connectivity(in_features, out_features, fan_in, seed, balanced)
         else:
             conn = _check_connectivity(connectivity, in_features, out_features)
         self.in_features, self.out_features = in_features, out_features
@@ -215,7 +232,7 @@ def build_model(in_features: int, layer_sizes: Sequence[int], fan_ins: Sequence[
                 input_bits: int = 2, input_signed: bool = False, input_scale: float = 1.0,
                 hidden_bits: int = 2, output_bits: int = 4, kind: str = "sparse",
                 mode: str = "mask", depth: int = 4, width: int = 16, seed: int = 0,
-                learn_input_scale: bool = False) -> QuantSequential:
+                balanced: bool = False, learn_input_scale: bool = False) -> QuantSequential:
     """A QuantSequential of sparse layers (`kind` "sparse": SparseQuantLinear, "mlp":
     PartitionedMLP) with quantizers between them. Hidden codes are unsigned (they follow a
     ReLU-free layer, so the quantizer's clamp at 0 is the activation); outputs are signed."""
@@ -225,9 +242,10 @@ def build_model(in_features: int, layer_sizes: Sequence[int], fan_ins: Sequence[
     prev = in_features
     for i, (n, f) in enumerate(zip(layer_sizes, fan_ins)):
         if kind == "sparse":
-            mods.append(SparseQuantLinear(prev, n, f, seed=seed + i, mode=mode))
+            mods.append(SparseQuantLinear(prev, n, f, seed=seed + i, balanced=balanced, mode=mode))
         elif kind == "mlp":
-            mods.append(PartitionedMLP(prev, n, f, depth=depth, width=width, seed=seed + i))
+            mods.append(PartitionedMLP(prev, n, f, depth=depth, width=width, seed=seed + i,
+                                      balanced=balanced))
         else:
             raise ValueError(f"kind must be 'sparse' or 'mlp', got {kind!r}")
         last = i == len(layer_sizes) - 1

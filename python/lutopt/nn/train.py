@@ -50,6 +50,7 @@ class TrainConfig:
     lr: float = 1e-2
     weight_decay: float = 1e-4
     seed: int = 0
+    balanced: bool = False  # spread the connectivity evenly over each layer's inputs
     threads: int = 1
 
 
@@ -84,7 +85,7 @@ def make_model(cfg: TrainConfig, in_features: int, input_signed: bool,
                        input_signed=input_signed, input_scale=input_scale,
                        hidden_bits=cfg.hidden_bits, output_bits=cfg.output_bits,
                        kind=cfg.kind, mode=cfg.mode, depth=cfg.depth, width=cfg.width,
-                       seed=cfg.seed)
+                       seed=cfg.seed, balanced=cfg.balanced)
 
 
 @torch.no_grad()
@@ -261,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--balanced", action="store_true",
+                   help="connectivity that reads every input of a layer evenly (no dead neurons)")
     p.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest for models this small)")
     p.add_argument("--out", type=Path, default=None, help="directory for model.pt, testset.npz, config.json")
     p.add_argument("--export", action="store_true", help="also write OUT/model.mlir (torch-mlir)")
@@ -271,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
 
     cfg = TrainConfig(dataset=a.dataset, kind=a.kind, mode=a.mode, input_bits=a.input_bits,
                       hidden_bits=a.hidden_bits, output_bits=a.output_bits, depth=a.depth,
-                      width=a.width, batch_size=a.batch_size, lr=a.lr, weight_decay=a.weight_decay, seed=a.seed,
+                      width=a.width, batch_size=a.batch_size, lr=a.lr,
+                      weight_decay=a.weight_decay, seed=a.seed, balanced=a.balanced,
                       threads=a.threads)
     if a.dataset == "jsc":
         cfg.layers, cfg.fan_ins = [64, 32, 5], [3, 4, 4]
