@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from xdsl.dialects import arith, tensor
-from xdsl.dialects.builtin import IntegerType
 from xdsl.ir import Block, Operation, SSAValue
 
 from lutopt.dialects.nn import (
@@ -35,7 +34,6 @@ from lutopt.dialects.nn import (
     PartitionOp,
     QuantizeOp,
     YieldOp,
-    dense_array,
 )
 from lutopt.lowering.nn_tensor import Unsupported, attr_array, cmpf_predicate, eval_body, fma_f32
 

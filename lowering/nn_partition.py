@@ -58,7 +58,6 @@ from lutopt.dialects.nn import (
     tensor_type,
     vector_type,
 )
-from lutopt.lowering.nn_fold_constants import dense_attr
 from lutopt.lowering.nn_tensor import (
     SCALAR_OPS,
     StructuredView,

@@ -16,13 +16,12 @@ compute; other reductions round each `mulf`/`addf` as MLIR specifies.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects import arith, math, tensor
+from xdsl.dialects import arith, tensor
 from xdsl.dialects.linalg import ops as linalg
 from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
@@ -33,7 +32,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     TensorType,
 )
-from xdsl.ir import Block, BlockArgument, Operation, SSAValue
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
     AffineBinaryOpKind,
@@ -43,7 +42,6 @@ from xdsl.ir.affine import (
     AffineMap,
 )
 
-from lutopt.diagnostics import LutoptError
 
 
 class Unsupported(Exception):
@@ -213,8 +211,7 @@ def structured_view(op: Operation) -> StructuredView | None:
         maps = [m.data for m in op.indexing_maps.data]
         ins, outs = list(op.inputs), list(op.outputs)
         dom = _infer_domain(op, ins + outs, maps)
-        red = [it.data.value == "reduction" if hasattr(it.data, "value") else str(it.data) == "reduction" for it in op.iterator_types.data]
-        red = [("reduction" in str(it)) for it in op.iterator_types.data]
+        red = ["reduction" in str(it) for it in op.iterator_types.data]
         return StructuredView(op, dom, ins, outs, maps, red, op.body.block)
     name = op.name
     if name in ("linalg.matmul", "linalg.batch_matmul", "linalg.matvec", "linalg.vecmat"):
@@ -446,7 +443,7 @@ def eval_body(
         if isinstance(op, arith.ConstantOp):
             a = attr_array(op.value)
             if a is None:
-                raise Unsupported(f"unsupported constant in a body", op)
+                raise Unsupported("unsupported constant in a body", op)
             env[op.result] = a
             continue
         if name == "linalg.index":
@@ -631,6 +628,3 @@ def evaluate_op(op: Operation, arrays: Sequence[np.ndarray], ctx: Context | None
         return [np.asarray(fn(op, *arrays))]
     return None
 
-
-def not_lutopt_error(e: Unsupported) -> LutoptError:
-    return LutoptError(e.message, e.op)
