@@ -87,7 +87,9 @@ def pytorch_side(data, args) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--lut-size", type=int, default=6, help="K of the K-input LUTs (0: keep whole tables)")
+    p.add_argument("--lut-size", type=int, default=6,
+                   help="K of the K-input LUTs (0: keep whole tables, and skip the covering, "
+                        "which takes minutes on this model)")
     p.add_argument("--pipeline-stages", type=int, default=0, help="register ranks (latency in cycles)")
     p.add_argument("--simulator", default="auto", choices=["auto", "verilator", "iverilog"])
     p.add_argument("--export", action="store_true", help="re-export model.mlir from model.pt (needs torch-mlir)")
@@ -138,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             lut_level.setdefault("tables", (n, entries))
             lut_level["last"] = (n, bit_level, max_in)
         note = f"{n} lut.table" + (f", {entries} entries" if n and not bit_level else "") if n else ""
-        print(f"  {pass_.name:<28s} {seconds:7.2f} s  {note}")
+        print(f"{seconds:7.2f} s  {note}", flush=True)
 
     t0 = time.perf_counter()
     try:
@@ -146,9 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         text = (HERE / "model.mlir").read_text()
         start = time.perf_counter()
         module = lutopt.parse_module(text, str(HERE / "model.mlir"), ctx)
-        print(f"  {'(parse)':<28s} {time.perf_counter() - start:7.2f} s")
+        print(f"  {'(parse)':<28s} {time.perf_counter() - start:7.2f} s", flush=True)
         passes = parse_pipeline(spec)
-        lutopt.run_passes(module, passes, ctx, check=args.check, after_pass=after)
+        for pass_ in passes:
+            print(f"  {pass_.name:<28s}", end=" ", flush=True)
+            lutopt.run_passes(module, [pass_], ctx, check=args.check, after_pass=after)
         start = time.perf_counter()
         verilog = lutopt.emit(module, "verilog", ctx)
         print(f"  {'(print Verilog)':<28s} {time.perf_counter() - start:7.2f} s")
@@ -164,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         n_luts = lut_level["last"][0]
 
     # -- 3. simulate ----------------------------------------------------------------------
-    from lutopt.nn.quant import bits_to_codes, codes_to_bits
+    from lutopt.nn.codes import bits_to_codes, codes_to_bits
     from lutopt.sim.verilog_sim import simulate_verilog
 
     print(f"3. simulate: {len(labels)} vectors")

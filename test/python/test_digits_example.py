@@ -13,7 +13,7 @@ import pytest
 
 import lutopt
 from lutopt import registry
-from lutopt.nn.quant import bits_to_codes, codes_to_bits
+from lutopt.nn.codes import bits_to_codes, codes_to_bits
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits"
 

@@ -1,6 +1,7 @@
 """PyTorch layers for models that lutopt compiles to lookup tables, and their tooling.
 
 - `lutopt.nn.quant`: `Quantizer` (DESIGN.md's codes: clamp(round_half_even(x / s), qmin, qmax)).
+- `lutopt.nn.codes`: code widths and port bit patterns (no torch needed).
 - `lutopt.nn.layers`: `SparseQuantLinear` (LogicNets), `PartitionedMLP` (NeuraLUT),
   `QuantSequential`, `build_model`.
 - `lutopt.nn.train`: training on offline data sets (`lutopt-train`).
@@ -16,9 +17,10 @@ import importlib
 
 _EXPORTS = {
     "Quantizer": "lutopt.nn.quant",
-    "code_width": "lutopt.nn.quant",
-    "codes_to_bits": "lutopt.nn.quant",
-    "bits_to_codes": "lutopt.nn.quant",
+    "code_width": "lutopt.nn.codes",
+    "code_range": "lutopt.nn.codes",
+    "codes_to_bits": "lutopt.nn.codes",
+    "bits_to_codes": "lutopt.nn.codes",
     "SparseQuantLinear": "lutopt.nn.layers",
     "PartitionedMLP": "lutopt.nn.layers",
     "QuantSequential": "lutopt.nn.layers",
