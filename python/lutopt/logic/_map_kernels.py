@@ -362,6 +362,17 @@ def _signature(leaves, size):
 
 
 @njit(cache=True)
+def _merged_truth(cut_tt, a, i, na, b, j, nb, posa, posb, ta, tb, ct, p, f, nw):
+    """ct[p] := f(cut i of node a, cut j of node b) over the merged leaves."""
+    for w in range(nw):
+        ta[0, w] = cut_tt[a, i, w]
+        tb[0, w] = cut_tt[b, j, w]
+    tt_stretch(ta, 0, posa, na, nw)
+    tt_stretch(tb, 0, posb, nb, nw)
+    tt_gate(ct, p, ta, 0, tb, 0, f, nw)
+
+
+@njit(cache=True)
 def map_round(
     mode,
     sortmode,
@@ -466,14 +477,13 @@ def map_round(
                 if sz < 0:
                     continue
                 merged += 1
-                # truth table of the merged cut
-                for w in range(nw):
-                    ta[0, w] = cut_tt[a, i, w]
-                    tb[0, w] = cut_tt[b, j, w]
-                tt_stretch(ta, 0, posa, na, nw)
-                tt_stretch(tb, 0, posb, nb, nw)
-                tt_gate(ct, p, ta, 0, tb, 0, f, nw)
-                if shrink:
+                # truth table of the merged cut: needed now only when the cuts share leaves
+                # (only then can the function ignore one of them); otherwise computed
+                # when the cut is kept
+                have_tt = False
+                if shrink and na + nb > sz:
+                    _merged_truth(cut_tt, a, i, na, b, j, nb, posa, posb, ta, tb, ct, p, f, nw)
+                    have_tt = True
                     sz2 = tt_shrink(ct, p, cl[p], sz, nw)
                     if sz2 != sz:
                         sz = sz2
@@ -510,15 +520,20 @@ def map_round(
                 ca[p] = ar
                 ce[p] = ed
                 cr[p] = _ave_refs(cl[p], sz, refs) if mode > 0 else 0.0
-                # insert in priority order
+                # insert in priority order (a cut that falls off the end is dropped)
                 t = nc
                 while t > 0:
                     q = order[t - 1]
                     if _compare(sortmode, cd[q], ca[q], ce[q], cr[q], cs[q], d, ar, ed, cr[p], sz) <= 0:
                         break
-                    order[t] = q
-                    order[t - 1] = p
                     t -= 1
+                if t >= c_limit:
+                    continue
+                if not have_tt:
+                    _merged_truth(cut_tt, a, i, na, b, j, nb, posa, posb, ta, tb, ct, p, f, nw)
+                for u in range(nc, t, -1):
+                    order[u] = order[u - 1]
+                order[t] = p
                 if nc < c_limit:
                     nc += 1
         # best cut
