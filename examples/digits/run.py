@@ -130,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     args.build.mkdir(parents=True, exist_ok=True)
     verilog_path = args.build / "model.v"
     print(f"2. compile: lutopt model.mlir -p '{spec}' -t verilog -o {verilog_path}")
+    if args.lut_size:
+        print(f"  (covering the tables by {args.lut_size}-input LUTs takes minutes on this model; "
+              "--lut-size 0 keeps whole tables)")
     counts: dict[str, tuple] = {}
     lut_level = {}
 
