@@ -60,7 +60,7 @@ def count_tables(module) -> tuple[int, int, bool]:
 def pytorch_side(data, args) -> np.ndarray:
     """PyTorch's output codes: recomputed from model.pt when torch is here, else the bundled ones."""
     try:
-        import torch  # noqa: F401
+        import torch
     except ImportError:
         print("  torch is not installed: using the bundled output codes (testset.npz)")
         return data["output_codes"].astype(np.int64)

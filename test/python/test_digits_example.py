@@ -8,10 +8,9 @@ import importlib.util
 import shutil
 from pathlib import Path
 
+import lutopt
 import numpy as np
 import pytest
-
-import lutopt
 from lutopt import registry
 from lutopt.nn.codes import bits_to_codes, codes_to_bits
 

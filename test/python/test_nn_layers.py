@@ -10,14 +10,14 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="torch is not installed (pip install 'lutopt[torch]')")
 
-from lutopt.nn.layers import (  # noqa: E402
+from lutopt.nn.layers import (
     PartitionedMLP,
     QuantSequential,
     SparseQuantLinear,
     build_model,
     random_connectivity,
 )
-from lutopt.nn.quant import Quantizer, bits_to_codes, code_width, codes_to_bits  # noqa: E402
+from lutopt.nn.quant import Quantizer, bits_to_codes, code_width, codes_to_bits
 
 
 def numpy_codes(x: np.ndarray, s: float, qmin: int, qmax: int) -> np.ndarray:

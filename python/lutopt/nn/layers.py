@@ -19,7 +19,7 @@ table's size is 2 ** (fan_in * input code width).
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F

@@ -29,7 +29,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from lutopt.nn.layers import PartitionedMLP, QuantSequential, SparseQuantLinear, build_model
+from lutopt.nn.layers import (
+    PartitionedMLP,
+    QuantSequential,
+    SparseQuantLinear,
+    build_model,
+)
 from lutopt.nn.quant import Quantizer
 
 
