@@ -26,7 +26,7 @@ NEURONS = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "logic
 # Small search budgets keep the random tests fast; the defaults are tested on structured
 # and real tables below.
 QUICK = dict(search_evaluations=60, random_starts=1, map_candidates=2, ac_candidates=2, ac_search_evaluations=20,
-             ac_levels=1, output_partitions=2)
+             ac_levels=1, output_partitions=2, shannon_screen=2, shannon_candidates=1, shannon_search_evaluations=20)
 
 
 def expected_outputs(tables: list[TruthTable], num_inputs: int) -> np.ndarray:
@@ -174,6 +174,30 @@ def test_disjoint_decomposition_is_found() -> None:
     assert "F(g(" in stats.tables[0].plan
     plain, _ = decompose_tables([t], DecomposeParams(ac_levels=0))
     assert plain.num_luts > 3
+
+
+def test_shannon_expansion_is_found() -> None:
+    """f = x0 ? A(x1..x6) & B(x7..x11) : C(x1, x3, .., x11) ^ D(x2, x4, .., x10): each cofactor
+    decomposes, f as a whole does not."""
+    rng = np.random.default_rng(4)
+    a, b, c, d = (rng.integers(0, 2, 64) for _ in range(4))
+    idx = np.arange(1 << 12)
+
+    def field(inputs: list[int]) -> np.ndarray:
+        r = np.zeros_like(idx)
+        for j in inputs:
+            r = (r << 1) | ((idx >> (11 - j)) & 1)
+        return r
+
+    f = np.where(field([0]) == 1, a[field([1, 2, 3, 4, 5, 6])] & b[field([7, 8, 9, 10, 11])],
+                 c[field([1, 3, 5, 7, 9, 11])] ^ d[field([2, 4, 6, 8, 10])])
+    t = TruthTable(f.astype(np.uint64), 12, 1)
+    cover, stats = decompose_tables([t])
+    assert_exact(cover, [t], 6)
+    assert stats.tables[0].plan.startswith("x0 ?")
+    assert cover.num_luts <= 6
+    without, _ = decompose_tables([t], DecomposeParams(shannon_levels=0))
+    assert without.num_luts > cover.num_luts + 5
 
 
 def test_output_groupings() -> None:

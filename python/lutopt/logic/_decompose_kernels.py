@@ -1,8 +1,8 @@
 """numba kernels of `lutopt.logic.decompose`: the order proxy and Ashenhurst-Curtis column
 multiplicity, both over a table given as uint8[m, 2^n] (row = output bit, column = index
 with table input 0 the most significant bit), with open-addressing hash tables on rows of
-uint64 words. Equivalent NumPy code (slower on small tables) is in decompose.py's history
-and in the tests' reference implementations."""
+uint64 words. `order_proxy_reference` and `column_classes` in decompose.py are the NumPy
+equivalents the tests compare them with."""
 
 from __future__ import annotations
 
@@ -182,3 +182,58 @@ def column_multiplicity(bits, weights, nb):
                 pos += 1
     _, distinct, _ = _intern_rows(cols, 1 << nb, nw)
     return distinct
+
+
+@njit(cache=True)
+def bound_set_multiplicities(bits, n, min_size, max_size):
+    """Column multiplicity of every bound set of min_size..max_size table inputs (input 0
+    is the most significant index bit). Returns (sets as bit masks over the inputs, mu)."""
+    total = 0
+    for mask in range(1 << n):
+        c = 0
+        x = mask
+        while x:
+            c += x & 1
+            x >>= 1
+        if min_size <= c <= max_size:
+            total += 1
+    masks = np.empty(total, dtype=np.int64)
+    mus = np.empty(total, dtype=np.int64)
+    weights = np.empty(n, dtype=np.int64)
+    i = 0
+    for size in range(min_size, max_size + 1):
+        for mask in range(1 << n):
+            c = 0
+            x = mask
+            while x:
+                c += x & 1
+                x >>= 1
+            if c != size:
+                continue
+            # free inputs first, then bound ones, each in table order
+            p = 0
+            for j in range(n):
+                if not (mask >> j) & 1:
+                    weights[p] = 1 << (n - 1 - j)
+                    p += 1
+            for j in range(n):
+                if (mask >> j) & 1:
+                    weights[p] = 1 << (n - 1 - j)
+                    p += 1
+            masks[i] = mask
+            mus[i] = column_multiplicity(bits, weights, size)
+            i += 1
+    return masks, mus
+
+
+@njit(cache=True)
+def order_proxy_batch(bits, weights, b):
+    """`order_proxy_kernel` for every row of weights (one order per row)."""
+    count = weights.shape[0]
+    mus = np.empty(count, dtype=np.int64)
+    uppers = np.empty(count, dtype=np.int64)
+    for i in range(count):
+        mu, upper = order_proxy_kernel(bits, weights[i], b)
+        mus[i] = mu
+        uppers[i] = upper
+    return mus, uppers
