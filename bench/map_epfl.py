@@ -295,15 +295,54 @@ def bench_random(args) -> int:
                 return 1
         luts = blif_luts(blif)
         print(f"  total {total:.2f} s, peak memory of a step {peak / 1024:.0f} MiB; lutopt {luts} LUTs")
+        # the same flow in one process through the Python API (no MLIR text in between)
+        blif2 = tmp / "mapped_api.blif"
+        res = subprocess.run([sys.executable, __file__, "--api-flow", str(aig), str(blif2)], capture_output=True,
+                             text=True)
+        print(res.stdout.rstrip() or res.stderr[-500:])
         ref = abc_map(f"read {aig}", IF_SCRIPT.format(k=6), args.timeout, tmp)
         if ref:
             print(f"  ABC strash; if -K 6: {ref[0]} LUTs, depth {ref[1]}, {ref[2]:.1f} s  (ratio {luts / ref[0]:.4f})")
         if not args.no_cec:
-            print(f"  ABC cec: {abc_cec(aig, blif, args.timeout)}")
+            eq = abc_cec(aig, blif, args.timeout)
+            if eq != "yes":
+                from lutopt.logic.blif import read_blif
+                from lutopt.logic.cover import random_vectors
+
+                back = read_blif(blif.read_text(), blif.name)
+                vec = random_vectors(net.num_inputs, 64, seed=5)
+                same = np.array_equal(net.simulate(vec), back.simulate(vec))
+                eq += f"; BLIF read back and simulated on 4096 random vectors: {'equal' if same else 'DIFFERENT'}"
+            print(f"  ABC cec: {eq}")
+    return 0
+
+
+def api_flow(aig: str, blif: str) -> int:
+    """AIGER -> gate.netlist -> gate-map-luts -> BLIF in this process, timed."""
+    from xdsl.context import Context
+
+    from lutopt.lowering.gate_map_luts import GateMapLuts
+    from lutopt.logic.aiger import read_aiger
+    from lutopt.logic.exchange import function_blif, netlist_module, select_function
+
+    print("  in one process (Python API):")
+    t0 = t = time.perf_counter()
+    module = netlist_module(read_aiger(Path(aig).read_bytes(), Path(aig).name), "random")
+    print(f"    read AIGER, build gate.netlist  {time.perf_counter() - t:7.2f} s")
+    t = time.perf_counter()
+    GateMapLuts(lut_size=6).apply(Context(), module)
+    print(f"    gate-map-luts{{lut-size=6}}      {time.perf_counter() - t:7.2f} s")
+    t = time.perf_counter()
+    Path(blif).write_text(function_blif(select_function(module)))
+    print(f"    write BLIF                      {time.perf_counter() - t:7.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"    total {time.perf_counter() - t0:.2f} s, peak memory {peak:.0f} MiB, {blif_luts(Path(blif))} LUTs")
     return 0
 
 
 def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--api-flow":
+        return api_flow(sys.argv[2], sys.argv[3])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folder", nargs="?", default=str(DEFAULT_EPFL), help="folder of EPFL .aig files")
     ap.add_argument("--hyp", action="store_true", help="include hyp (214k gates; ABC's dch flow takes very long)")
