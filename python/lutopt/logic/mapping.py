@@ -61,8 +61,9 @@ class MapParams:
     last (delay, leaves) mapping of the depth phase, "delay2": the last (delay, area flow)
     one, "abc": that one followed by an area-flow round under the depth bound, which is
     where ABC's `if` starts its recovery."""
-    flow_rounds: int = 1
-    """Area-flow recovery rounds."""
+    flow_rounds: int = 4
+    """Area-flow recovery rounds (ABC's `if` does one; the fanout estimates blend over the
+    rounds, and on large circuits four save about 0.5% more LUTs than one)."""
     exact_rounds: int = 3
     """Exact-local-area recovery rounds (ABC's default is 2)."""
     expand: bool = True
