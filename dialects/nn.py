@@ -68,21 +68,13 @@ from xdsl.printer import Printer
 from xdsl.traits import IsolatedFromAbove, IsTerminator, Pure, RecursiveMemoryEffect
 from xdsl.utils.exceptions import VerifyException
 
+from lutopt.nn.codes import code_width  # noqa: F401  (re-exported: the quantizer code width)
+
 # Constructors call `Operation.__init__` directly (what `Operation.create` does): the ops
 # are built by the thousand by nn-partition, and IRDL's generic argument processing costs
 # more than the op itself; the verifiers below check the result as usual.
 
 # --------------------------------------------------------------------- code widths
-
-
-def code_width(qmin: int, qmax: int) -> int:
-    """The smallest width holding qmin..qmax (two's complement when qmin < 0)."""
-    if qmin >= 0:
-        return max(1, int(qmax).bit_length())
-    w = 1
-    while not (-(1 << (w - 1)) <= qmin and qmax <= (1 << (w - 1)) - 1):
-        w += 1
-    return w
 
 
 def _element_type(t: Attribute) -> Attribute:

@@ -30,7 +30,7 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 
 from lutopt import registry
 from lutopt.api import parse_module, parse_pipeline, register_dialects, run_passes
-from lutopt.diagnostics import LutoptError
+from lutopt.diagnostics import LutoptError, run_tool
 from lutopt.output import write_atomic
 
 
@@ -281,28 +281,7 @@ def load_plugin(path: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    sys.set_int_max_str_digits(0)  # wide hw.constant values print in decimal
-    try:
-        driver = LutoptMain(args=argv)
-        return driver.run()
-    except LutoptError as e:
-        print(e.format(), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
-    except RecursionError:
-        print("error: input nested too deeply", file=sys.stderr)
-        return 1
-    except Exception as e:  # a bug in lutopt, not in the input
-        if os.environ.get("LUTOPT_DEBUG"):
-            raise
-        print(
-            f"error: internal error: {type(e).__name__}: {e}\n"
-            "  (this is a bug in lutopt; set LUTOPT_DEBUG=1 for the traceback)",
-            file=sys.stderr,
-        )
-        return 1
+    return run_tool(lambda: LutoptMain(args=argv).run())
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lutopt.diagnostics import LutoptError
+from lutopt.diagnostics import LutoptError, run_tool
 from lutopt.output import write_atomic
 
 
@@ -105,33 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     name = args.input_file if args.input_file not in (None, "-") else "<stdin>"
-    try:
-        data, name = _read(args.input_file)
+
+    def body() -> int:
+        data, input_name = _read(args.input_file)
         if args.import_aiger:
-            out = import_aiger(data, name).encode()
+            out = import_aiger(data, input_name).encode()
         elif args.import_blif:
-            out = import_blif(data, name).encode()
+            out = import_blif(data, input_name).encode()
         elif args.export_aiger:
-            out = export_aiger(data, name, args.function, args.ascii)
+            out = export_aiger(data, input_name, args.function, args.ascii)
         else:
-            out = export_blif(data, name, args.function)
+            out = export_blif(data, input_name, args.function)
         write_atomic(args.output_file, out)
         return 0
-    except LutoptError as e:
-        if e.location is None:
-            print(f"{name}: error: {e.message}", file=sys.stderr)
-        else:
-            print(e.format(), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
-    except RecursionError:
-        print("error: input nested too deeply", file=sys.stderr)
-        return 1
-    except MemoryError:
-        print("error: out of memory", file=sys.stderr)
-        return 1
+
+    return run_tool(body, fallback_location=name)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ Ops parsed from a file carry a `FileLineColLoc` (set by `LocatingParser`), passe
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr
@@ -144,3 +144,39 @@ def verify_located(module: ModuleOp, ops: Iterable[Operation] | None = None) -> 
         except Exception as e:  # VerifyException, and ValueError from xDSL internals
             msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise LutoptError(f"'{op.name}' op {msg}", op) from e
+
+
+def run_tool(body: Callable[[], int], prefix: str = "", fallback_location: str | None = None) -> int:
+    """Runs a command-line tool's body and turns every error into one line on stderr and an
+    exit status: 1 for errors in the input (`file:line:col: error: ...`), 130 for ^C, and
+    1 for a bug in lutopt (an internal error; `LUTOPT_DEBUG=1` shows the traceback)."""
+    import os
+    import sys
+
+    sys.set_int_max_str_digits(0)  # wide hw.constant values print in decimal
+    try:
+        return body()
+    except LutoptError as e:
+        text = e.format()
+        if e.location is None and fallback_location:
+            text = f"{fallback_location}: error: {e.message}"
+        print(prefix + text, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(prefix + "error: interrupted", file=sys.stderr)
+        return 130
+    except RecursionError:
+        print(prefix + "error: input nested too deeply", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(prefix + "error: out of memory", file=sys.stderr)
+        return 1
+    except Exception as e:  # a bug in lutopt, not in the input
+        if os.environ.get("LUTOPT_DEBUG"):
+            raise
+        print(
+            f"{prefix}error: internal error: {type(e).__name__}: {e}\n"
+            "  (this is a bug in lutopt; set LUTOPT_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
