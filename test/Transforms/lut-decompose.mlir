@@ -1,9 +1,12 @@
 // RUN: lutopt %s -p 'lut-decompose{lut-size=3}' | filecheck %s
 // RUN: lutopt %s -p 'lut-decompose{lut-size=3}' --check-passes > /dev/null
 // RUN: lutopt %s -p 'lut-decompose{lut-size=6}' --check-passes | filecheck %s --check-prefix=K6
+// RUN: lutopt %s -p 'lut-decompose{lut-size=4 effort=0}' --check-passes > /dev/null
 // RUN: not lutopt %s -p 'lut-decompose{lut-size=9}' 2>&1 | filecheck %s --check-prefix=BADK
+// RUN: not lutopt %s -p 'lut-decompose{effort=3}' 2>&1 | filecheck %s --check-prefix=BADEFFORT
 
 // BADK: error: lut-decompose: lut-size must be between 3 and 8, got 9
+// BADEFFORT: error: lut-decompose: effort must be 0, 1 or 2, got 3
 
 // Three input bits fit one 3-LUT: the table stays one lut.table, on the bits of %a
 // (comb.extract, most significant first in the index) and on %b directly.

@@ -200,6 +200,24 @@ def test_shannon_expansion_is_found() -> None:
     assert without.num_luts > cover.num_luts + 5
 
 
+def test_effort_presets_and_parallel_planning() -> None:
+    rng = np.random.default_rng(12)
+    tables = [TruthTable(random_table(rng, 9, 2, "neuron"), 9, 2) for _ in range(3)]
+    luts = []
+    for effort in (0, 1, 2):
+        cover, _ = decompose_tables(tables, DecomposeParams.for_effort(effort, lut_size=5))
+        assert_exact(cover, tables, 5)
+        luts.append(cover.num_luts)
+    assert luts[0] >= luts[1] >= luts[2]
+    assert DecomposeParams.for_effort(0).ac_levels == 0 and DecomposeParams.for_effort(1).shannon_levels == 0
+    with pytest.raises(ValueError, match="effort"):
+        DecomposeParams.for_effort(3)
+    serial, _ = decompose_tables(tables, DecomposeParams.for_effort(1, lut_size=5))
+    parallel, _ = decompose_tables(tables, DecomposeParams.for_effort(1, lut_size=5, jobs=2))
+    assert parallel.num_luts == serial.num_luts
+    np.testing.assert_array_equal(parallel.tables, serial.tables)
+
+
 def test_output_groupings() -> None:
     assert output_partitions(1, 15) == [[[0]]]
     parts = output_partitions(3, 15)

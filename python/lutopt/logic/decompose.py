@@ -56,6 +56,8 @@ strash; dch -f; if -K 6; mfs2` and about 2,883 for a plain 64-cofactor Shannon s
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -130,9 +132,27 @@ class DecomposeParams:
     1.2 of the least in 99% of the comparisons)."""
     cut_limit: int = 12
     """Priority cuts per node in the mapper (`MapParams.cut_limit`)."""
+    jobs: int = 1
+    """Worker processes that plan tables in parallel (0: one per CPU). Tables are planned
+    independently, so the result does not depend on this."""
     seed: int = 0
     """Seed of the random starting orders (the result is deterministic for a seed)."""
     verbose: bool = False
+
+    @classmethod
+    def for_effort(cls, effort: int, **changes) -> DecomposeParams:
+        """Presets by effort: 2 is the defaults; 1 drops Shannon expansions (about 4 times
+        faster, about 20% more LUTs on the neuron tables); 0 keeps only the plain decision
+        diagram in the best order found (about 30 times faster again, 25% more LUTs)."""
+        if effort not in (0, 1, 2):
+            raise ValueError(f"effort must be 0, 1 or 2, got {effort}")
+        preset: dict = {}
+        if effort <= 1:
+            preset["shannon_levels"] = 0
+        if effort == 0:
+            preset.update(ac_levels=0, split_outputs=False)
+        preset.update(changes)
+        return cls(**preset)
 
     def check(self) -> str | None:
         if not MIN_LUT_SIZE <= self.lut_size <= MAX_LUT_SIZE:
@@ -141,6 +161,8 @@ class DecomposeParams:
             return "search budgets must not be negative"
         if self.map_candidates < 1:
             return f"map_candidates must be at least 1, got {self.map_candidates}"
+        if self.jobs < 0:
+            return f"jobs must not be negative, got {self.jobs}"
         if not 1 <= self.cut_limit <= 64:
             return f"cut limit must be between 1 and 64, got {self.cut_limit}"
         return None
@@ -753,7 +775,8 @@ def _describe(plan: _Plan) -> str:
 
 def _map_params(params: DecomposeParams, light: bool):
     """Mapper settings: the final mapping uses lut_map's defaults with our K and cut limit;
-    the comparisons of candidate plans a cheaper schedule (one start, one exact round)."""
+    the comparisons of candidate plans a cheaper schedule (one start, two delay rounds, one
+    exact round: the same choices on the neuron tables, 15% faster)."""
     from dataclasses import fields
 
     from lutopt.logic.mapping import MapParams
@@ -762,7 +785,7 @@ def _map_params(params: DecomposeParams, light: bool):
     kw: dict = {"lut_size": params.lut_size, "cut_limit": params.cut_limit}
     if light:
         kw["cut_limit"] = min(params.cut_limit, 8)
-        for name, value in (("starts", ("abc",)), ("exact_rounds", 1)):
+        for name, value in (("starts", ("abc",)), ("exact_rounds", 1), ("delay_rounds_max", 2)):
             if name in known:
                 kw[name] = value
     return MapParams(**kw)
@@ -951,6 +974,26 @@ def _normalise(tables) -> list[TruthTable]:
     return res
 
 
+def _plan_one(key: tuple[int, int, bytes], params: DecomposeParams):
+    """(plan, proxy evaluations, plans mapped, seconds) for one table."""
+    n, m, raw = key
+    t0 = time.perf_counter()
+    counters: dict = {}
+    plan = _plan_outputs(table_bits(np.frombuffer(raw, dtype=np.uint64), n, m), n, params, counters)
+    return plan, counters.get("evaluations", 0), counters.get("mapped", 0), time.perf_counter() - t0
+
+
+def _plan_all(keys: list[tuple[int, int, bytes]], params: DecomposeParams) -> list:
+    jobs = params.jobs if params.jobs > 0 else (os.cpu_count() or 1)
+    jobs = min(jobs, len(keys))
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_plan_one(key, params) for key in keys]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_plan_one, keys, [params] * len(keys), chunksize=1))
+
+
 def decompose_tables(tables, params: DecomposeParams | None = None) -> tuple[LutCover, DecomposeStats]:
     """Covers the output bits of `tables` by K-input LUTs; see the module docstring.
 
@@ -973,21 +1016,20 @@ def decompose_tables(tables, params: DecomposeParams | None = None) -> tuple[Lut
             raise ValueError("a table's inputs must be distinct non-negative cover inputs, one per input bit")
         num_inputs = max(num_inputs, max(ids, default=-1) + 1)
 
+    # Plan every distinct table once (in worker processes with `jobs`), then emit in order.
+    t0 = time.perf_counter()
+    keys = [(t.num_inputs, t.out_width, np.asarray(t.values, dtype=np.uint64).tobytes()) for t in tabs]
+    distinct = list(dict.fromkeys(keys))
+    planned = dict(zip(distinct, _plan_all(distinct, params)))
+    stats.times["plan"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
     sink = GateSink(num_inputs)
     outputs: list[int] = []
-    for t in tabs:
-        t0 = time.perf_counter()
-        bits = table_bits(t.values, t.num_inputs, t.out_width)
-        counters: dict = {}
-        plan = _plan_outputs(bits, t.num_inputs, params, counters)
-        t1 = time.perf_counter()
-        stats.times["plan"] = stats.times.get("plan", 0.0) + t1 - t0
+    for t, key in zip(tabs, keys):
+        plan, evals, mapped, seconds = planned[key]
         outputs += _emit(plan, [2 * (1 + j) for j in t.input_ids()], sink)
-        stats.times["diagrams"] = stats.times.get("diagrams", 0.0) + time.perf_counter() - t1
-        stats.tables.append(
-            TableStats(t.num_inputs, t.out_width, _describe(plan), plan.proxy,
-                       counters.get("evaluations", 0), counters.get("mapped", 0), t1 - t0)
-        )
+        stats.tables.append(TableStats(t.num_inputs, t.out_width, _describe(plan), plan.proxy, evals, mapped, seconds))
+    stats.times["diagrams"] = time.perf_counter() - t1
     t0 = time.perf_counter()
     net = sink.netlist(outputs)
     cover, _ = lut_map(net, _map_params(params, light=False))
