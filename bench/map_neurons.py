@@ -56,7 +56,7 @@ def read_truth(path: Path) -> tuple[np.ndarray, int, int]:
 
 
 def abc(abc_bin: str, script: str, cwd: Path) -> str:
-    res = subprocess.run([abc_bin, "-c", script], cwd=cwd, capture_output=True, text=True, timeout=600)
+    res = subprocess.run([abc_bin, "-c", script], cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
     out = res.stdout + res.stderr
     if res.returncode != 0:
         raise RuntimeError(f"ABC failed on '{script}':\n{out}")
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         # it cover input n-1-j, so that cover input i is the file's input i.
         table = TruthTable(values, n, m, inputs=[n - 1 - j for j in range(n)])
         t0 = time.perf_counter()
-        cover, stats = decompose_tables([table], DecomposeParams(lut_size=k))
+        cover, _ = decompose_tables([table], DecomposeParams(lut_size=k))
         t_ours = time.perf_counter() - t0
         cover.input_names = [f"x{i}" for i in range(n)]
         cover.output_names = [f"y{o}" for o in range(m)]

@@ -25,15 +25,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lutopt.diagnostics import LutoptError, set_location
+from lutopt.dialects.lut import TableOp
 from xdsl.context import Context
 from xdsl.dialects import comb
 from xdsl.dialects.builtin import IntegerAttr, IntegerType, ModuleOp, i1
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
-
-from lutopt.diagnostics import LutoptError, set_location
-from lutopt.dialects.lut import TableOp
 
 
 def needs_cover(op: TableOp, k: int) -> bool:

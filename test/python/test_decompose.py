@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from lutopt.logic.cover import LutCover, exhaustive_vectors, simulate_cover
 from lutopt.logic.decompose import (
     DecomposeParams,
@@ -25,8 +24,11 @@ NEURONS = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "logic
 
 # Small search budgets keep the random tests fast; the defaults are tested on structured
 # and real tables below.
-QUICK = dict(search_evaluations=60, random_starts=1, map_candidates=2, ac_candidates=2, ac_search_evaluations=20,
-             ac_levels=1, output_partitions=2, shannon_screen=2, shannon_candidates=1, shannon_search_evaluations=20)
+QUICK = {
+    "search_evaluations": 60, "random_starts": 1, "map_candidates": 2, "ac_candidates": 2, "ac_search_evaluations": 20,
+    "ac_levels": 1, "output_partitions": 2, "shannon_screen": 2, "shannon_candidates": 1,
+    "shannon_search_evaluations": 20,
+}
 
 
 def expected_outputs(tables: list[TruthTable], num_inputs: int) -> np.ndarray:
@@ -252,7 +254,7 @@ def test_column_multiplicity_and_encoding() -> None:
         nb = int(rng.integers(1, min(n, 6) + 1))
         bound = sorted(int(j) for j in rng.choice(n, nb, replace=False))
         free = [j for j in range(n) if j not in bound]
-        cols, cls, _ = column_classes(bits, bound)
+        cols, _, _ = column_classes(bits, bound)
         assert column_multiplicity(bits, _weights(free + bound), nb) == len(cols)
         for enc in ("weight", "lex"):
             fbits, codes, width = encode_classes(bits, bound, enc)

@@ -86,9 +86,10 @@ class DecomposeParams:
     """Above this many inputs the evaluation budget is divided by 2^(n - full_search_bits)
     (at least `min_search_evaluations`), so big tables take about as long as mid-sized ones."""
     min_search_evaluations: int = 24
+    """The least evaluation budget of a big table."""
     random_starts: int = 3
     """Random starting orders for sifting, besides the four heuristic ones."""
-    map_candidates: int = 3
+    map_candidates: int = 2
     """Distinct orders with the least proxy cost that are mapped for real; the cheapest
     mapped one is kept."""
     ac_levels: int = 3
@@ -114,6 +115,7 @@ class DecomposeParams:
     """Split variables whose cofactors are estimated with functional decompositions too
     (the best by a plain-diagram estimate); 0 keeps every variable."""
     shannon_search_evaluations: int = 40
+    """Proxy evaluations of each short search that screens the split variables."""
     split_outputs: bool = True
     """Also try covering groups of output bits separately (a functional decomposition may
     exist for some bits and not for all of them together); the grouping that maps to the
@@ -126,6 +128,7 @@ class DecomposeParams:
     shallowest one is). None: the depth of the plain diagram of all output bits plus
     `depth_slack`."""
     depth_slack: int = 2
+    """Levels allowed above the plain diagram's depth when `max_depth` is None."""
     compare_margin: float = 1.25
     """Candidate plans are mapped (to compare them) only when their proxy is within this
     factor of the least proxy among them (in tests the plan that won had a proxy within
@@ -138,6 +141,7 @@ class DecomposeParams:
     seed: int = 0
     """Seed of the random starting orders (the result is deterministic for a seed)."""
     verbose: bool = False
+    """Print `DecomposeStats.report()` at the end."""
 
     @classmethod
     def for_effort(cls, effort: int, **changes) -> DecomposeParams:
@@ -214,8 +218,10 @@ class DecomposeStats:
 
     def report(self) -> str:
         lines = [
-            f"[decompose] {len(self.tables)} table(s) -> {self.luts} LUTs, depth {self.depth}, "
-            f"{self.edges} edges, {self.total_time:.2f} s"
+            (
+                f"[decompose] {len(self.tables)} table(s) -> {self.luts} LUTs, depth {self.depth}, "
+                f"{self.edges} edges, {self.total_time:.2f} s"
+            )
         ]
         for i, t in enumerate(self.tables[:20]):
             lines.append(
@@ -386,7 +392,7 @@ def build_diagram(bits: np.ndarray, order: Sequence[int]) -> Diagram:
         nxt = lo.copy()
         nxt[~same] = 2 * ids[inv] + c[~same]
         lits = nxt
-    cat = lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)  # noqa: E731
+    cat = lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     return Diagram(n, cat(vars_), cat(los), cat(his), lits.reshape(m))
 
 
@@ -471,7 +477,7 @@ class GateSink:
     def netlist(self, outputs: Sequence[int]):
         from lutopt.logic.netlist import GateNetlist
 
-        cat = lambda xs, t: np.concatenate(xs).astype(t) if xs else np.zeros(0, t)  # noqa: E731
+        cat = lambda xs, t: np.concatenate(xs).astype(t) if xs else np.zeros(0, t)
         outs = np.asarray(outputs, dtype=np.int64).reshape(-1)
         return GateNetlist(
             self.num_inputs,
@@ -691,8 +697,8 @@ class _Functional:
 
     bound: list[int]
     free: list[int]
-    encoder: "_Plan"
-    rest: "_Plan"
+    encoder: _Plan
+    rest: _Plan
     proxy: float
 
 
@@ -702,7 +708,7 @@ class _Split:
     output bits of `plans[i]`)."""
 
     groups: list[list[int]]
-    plans: list["_Plan"]
+    plans: list[_Plan]
     proxy: float
 
 
@@ -712,7 +718,7 @@ class _Shannon:
     cofactor var = c, a table over the other inputs in order."""
 
     var: int
-    plans: list["_Plan"]
+    plans: list[_Plan]
     proxy: float
 
 
@@ -918,7 +924,7 @@ def _quick_estimate(bits: np.ndarray, n: int, params: DecomposeParams, counters:
     """A cheap proxy of a table's cost: the least of a short order search and (with_ac) the
     best functional decomposition among the two most promising bound sets."""
     k = params.lut_size
-    orders, proxies = _search(bits, n, params, counters, params.shannon_search_evaluations)
+    _, proxies = _search(bits, n, params, counters, params.shannon_search_evaluations)
     best = proxies[0]
     if with_ac and n > k and params.ac_levels:
         for _, _, bound in _bound_sets(bits, n, [], params, counters, 2):
