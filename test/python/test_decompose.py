@@ -297,6 +297,34 @@ def test_logicnets_neurons(name: str, bound: int) -> None:
     assert cover.depth() <= 6
 
 
+def test_cover_proved_equivalent_by_abc(tmp_path: Path) -> None:
+    """The BLIF of a cover against ABC's own reading of the table (`read_truth`), by `cec`."""
+    import shutil
+    import subprocess
+
+    from lutopt.logic.cover import cover_to_blif
+
+    abc = shutil.which("berkeley-abc") or shutil.which("yosys-abc")
+    if abc is None:
+        pytest.skip("ABC (berkeley-abc) is not installed")
+    rng = np.random.default_rng(31)
+    n, m = 10, 3
+    values = random_table(rng, n, m, "neuron")
+    # Cover input i = bit i of the minterm number, as in ABC's truth-table files.
+    cover, _ = decompose_tables([TruthTable(values, n, m, inputs=[n - 1 - j for j in range(n)])])
+    (tmp_path / "ours.blif").write_text(cover_to_blif(cover))
+    lines = ["".join(str(int(b)) for b in ((values >> np.uint64(o)) & np.uint64(1))[::-1]) for o in range(m)]
+    (tmp_path / "table.truth").write_text("\n".join(lines) + "\n")
+    script = "read_truth -xf table.truth; collapse; strash; write_aiger ref.aig; cec -n ref.aig ours.blif"
+    out = subprocess.run([abc, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False).stdout
+    assert "Networks are equivalent" in out, out
+    # The check can fail: a cover of another table is not equivalent.
+    other, _ = decompose_tables([TruthTable(values ^ np.uint64(1), n, m, inputs=[n - 1 - j for j in range(n)])])
+    (tmp_path / "ours.blif").write_text(cover_to_blif(other))
+    out = subprocess.run([abc, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False).stdout
+    assert "Networks are equivalent" not in out
+
+
 # --------------------------------------------------------------------------- the pass
 
 
