@@ -41,6 +41,9 @@ class LowerToLuts(NamedPipeline):
     name = "lower-to-luts"
 
     lut_size: int = 6
+    effort: int = 2
+    """lut-decompose's effort: 0 plain decision diagrams (fast), 1 with functional
+    decomposition, 2 with Shannon expansion too (fewest LUTs, slowest)."""
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.gate_const_prop import GateConstProp
@@ -57,7 +60,7 @@ class LowerToLuts(NamedPipeline):
             GateStrash(),
             GateDce(),
             GateMapLuts(lut_size=self.lut_size),
-            LutDecompose(lut_size=self.lut_size),
+            LutDecompose(lut_size=self.lut_size, effort=self.effort),
         ]
 
 
@@ -65,14 +68,17 @@ class LowerToLuts(NamedPipeline):
 class LowerToRtl(NamedPipeline):
     """Takes whatever levels are present down to rtl (`hw`/`comb`/`seq`).
 
-    Options: `lut-size` (K; when given, tables are covered by K-input LUTs first) and
-    `pipeline-stages` (N ranks of registers; the design's latency is N cycles).
+    Options: `lut-size` (K; when given, tables are covered by K-input LUTs first),
+    `pipeline-stages` (N ranks of registers; the design's latency is N cycles) and
+    `effort` (0..2, how hard the covering works on tables; see lower-to-luts).
     """
 
     name = "lower-to-rtl"
 
     lut_size: int | None = None
     pipeline_stages: int = 0
+    effort: int = 2
+    """Covering effort when `lut-size` is given (see lower-to-luts)."""
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.lut_to_rtl import ConvertLutToRtl
@@ -85,7 +91,7 @@ class LowerToRtl(NamedPipeline):
         from lutopt.lowering.nn_to_lut import NnToLut
 
         if self.lut_size is not None:
-            passes: list[ModulePass] = [LowerToLuts(lut_size=self.lut_size)]
+            passes: list[ModulePass] = [LowerToLuts(lut_size=self.lut_size, effort=self.effort)]
         else:
             # nn-to-lut first: a no-op unless the input is a network (torch-mlir's output);
             # gate netlists have no rtl form of their own, so they are mapped to 6-LUTs.

@@ -18,3 +18,8 @@ func.func @f(%a: i2, %b: i2, %c: i2) -> i2 {
   %t = lut.table(%a, %b, %c) "0x02030202030200030302030000000303030200010001030201000102010100010300030300010300020000010201000103000002000202010300020002000200" : (i2, i2, i2) -> i2
   func.return %t : i2
 }
+// The covering effort reaches lut-decompose through both pipelines.
+// RUN: lutopt %s -p 'lower-to-luts{lut-size=4 effort=0}' --check-passes > /dev/null
+// RUN: lutopt %s -p 'lower-to-rtl{lut-size=4 effort=1}' --check-passes > /dev/null
+// RUN: not lutopt %s -p 'lower-to-luts{lut-size=4 effort=7}' 2>&1 | filecheck %s --check-prefix=BADE
+// BADE: effort must be 0, 1 or 2, got 7
