@@ -79,7 +79,14 @@ ATTR_NAMES = "lutopt.verilog_names"
 ATTR_KINDS = "lutopt.verilog_kinds"
 """On an op with results: how each result is declared, one of `KINDS`."""
 ATTR_INSTANCE_NAME = "lutopt.verilog_instance_name"
-"""On `hw.instance`: the Verilog instance name."""
+"""On `hw.instance` (and on an `hw.array_get` printed as a primitive): the Verilog instance name."""
+ATTR_PRIMITIVE = "lutopt.verilog_primitive"
+"""On an `hw.array_get` of a table column: the vendor LUT primitive it is printed as."""
+
+PRIMITIVE_FAMILIES = ("none", "xilinx")
+"""`xilinx`: a one-bit table of k <= 6 one-bit inputs becomes a `LUTk` primitive with
+`INIT` = the table column (INIT bit i = f(I(k-1)..I0 = i), I0 the least significant bit of
+the index, i.e. the last operand of the `lut.table`)."""
 
 KINDS = ("inline", "param", "wire", "reg", "port", "alias")
 """inline: printed as a literal where used; param: `localparam`; wire: `wire` (assigned
@@ -320,7 +327,14 @@ class PrepareForVerilog(ModulePass):
 
     name = "prepare-for-verilog"
 
+    primitives: str = "none"
+    """Vendor LUT primitives for mapped tables: `none` or `xilinx` (see PRIMITIVE_FAMILIES)."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.primitives not in PRIMITIVE_FAMILIES:
+            raise LutoptError(
+                f"unknown primitives '{self.primitives}' (choose from {', '.join(PRIMITIVE_FAMILIES)})"
+            )
         modules: list[Operation] = []
         for child in op.ops:
             if isinstance(child, (hw.HWModuleOp, hw.HWModuleExternOp)):
@@ -342,7 +356,7 @@ class PrepareForVerilog(ModulePass):
                 _prepare_ports(m)
         for m in modules:
             if isinstance(m, hw.HWModuleOp):
-                _prepare_body(m)
+                _prepare_body(m, self.primitives)
 
 
 def _prepare_ports(module: hw.HWModuleOp) -> None:
@@ -439,7 +453,19 @@ def _constant_kind(op: hw.ConstantOp) -> str:
     return "inline"
 
 
-def _prepare_body(module: hw.HWModuleOp) -> None:
+def _primitive_lut_size(op: hw.ArrayGetOp, root: SSAValue) -> int | None:
+    """k when `op` reads one bit of a constant table column of 2^k entries (1 <= k <= 6)
+    by a variable index, so that it can be a LUTk primitive; None otherwise."""
+    if not isinstance(root, OpResult) or not isinstance(root.op, hw.ConstantOp):
+        return None
+    if constant_index(op) is not None or _width_of(op.result, op) != 1:
+        return None
+    k = _width_of(op.index, op)
+    size = _width_of(root, root.op)
+    return k if 1 <= k <= 6 and size == 1 << k else None
+
+
+def _prepare_body(module: hw.HWModuleOp, primitives: str = "none") -> None:
     block = module.body.block
     for op in block.ops:
         if op.name not in SUPPORTED_OPS:
@@ -531,6 +557,12 @@ def _prepare_body(module: hw.HWModuleOp) -> None:
     instance_names = {
         op: names.claim(op.instance_name.data) for op in block.ops if isinstance(op, hw.InstanceOp)
     }
+    primitive_ops: dict[Operation, str] = {}
+    if primitives == "xilinx":
+        for op in block.ops:
+            if isinstance(op, hw.ArrayGetOp) and (k := _primitive_lut_size(op, alias_root(op.input))):
+                primitive_ops[op] = f"LUT{k}"
+                instance_names[op] = names.claim(value_names[op.result] + "_lut")
 
     # Bits that are read, per signal (a signal is the root of an alias chain).
     read: dict[SSAValue, int] = {}
@@ -577,8 +609,12 @@ def _prepare_body(module: hw.HWModuleOp) -> None:
                 r.name_hint = name
         op.attributes[ATTR_NAMES] = _string_array(op_names)
         op.attributes[ATTR_KINDS] = _string_array(kinds[r] for r in op.results)
-        if isinstance(op, hw.InstanceOp):
+        if op in instance_names:
             op.attributes[ATTR_INSTANCE_NAME] = StringAttr(instance_names[op])
+        if op in primitive_ops:
+            op.attributes[ATTR_PRIMITIVE] = StringAttr(primitive_ops[op])
+        else:
+            op.attributes.pop(ATTR_PRIMITIVE, None)
     module.attributes[ATTR_OUTPUT_REGS] = _string_array(output_regs)
     module.attributes[ATTR_UNUSED] = _string_array(unused)
 
@@ -758,7 +794,9 @@ class _ModulePrinter:
         # Combinational logic and instances, in order.
         first = len(out)
         for op in ops:
-            if op.name in _EXPRESSION_OPS:
+            if ATTR_PRIMITIVE in op.attributes:
+                self.print_primitive(op)
+            elif op.name in _EXPRESSION_OPS:
                 r = op.results[0]
                 w = _width_of(r, op)
                 if self.kind(r) == "port":
@@ -798,6 +836,21 @@ class _ModulePrinter:
             out.pop()
         out.append("endmodule")
         return out
+
+    def print_primitive(self, op: Operation) -> None:
+        """A table bit as a vendor LUT primitive: `LUTk #(.INIT(column)) name (.O(y), .I0(..), ...)`."""
+        assert isinstance(op, hw.ArrayGetOp)
+        cell = op.attributes[ATTR_PRIMITIVE]
+        inst = op.attributes[ATTR_INSTANCE_NAME]
+        assert isinstance(cell, StringAttr) and isinstance(inst, StringAttr)
+        r = op.results[0]
+        if self.kind(r) != "port":
+            self.declare(f"wire {self.name(r)};", self.name(r))
+        k = _width_of(op.index, op)
+        index = self.name(op.index)
+        bits = [index] if k == 1 else [f"{index}[{j}]" for j in range(k)]
+        pins = ", ".join([f".O({self.name(r)})"] + [f".I{j}({b})" for j, b in enumerate(bits)])
+        self.lines.append(f"  {cell.data} #(.INIT({self.name(op.input)})) {inst.data} ({pins});")
 
     def print_instance(self, op: hw.InstanceOp) -> None:
         callee_name = op.module_name.root_reference.data
@@ -868,6 +921,10 @@ class VerilogTarget(Target):
 
     name = "verilog"
 
+    primitives: str = "none"
+    """`-t verilog{primitives=xilinx}`: mapped 1-bit tables of k <= 6 inputs become Xilinx
+    `LUTk` primitives (see PRIMITIVE_FAMILIES); `none` prints every table as a constant."""
+
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
-        PrepareForVerilog().apply(ctx, module)
+        PrepareForVerilog(primitives=self.primitives).apply(ctx, module)
         print_verilog(module, output)
