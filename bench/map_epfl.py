@@ -21,8 +21,9 @@ decomposition (`lutopt.logic.decompose`), against ABC from the table
 
 `--random`: a layered random network of 256,000 two-input gates (difflogic-like, functions
 that depend on both inputs) goes through `lutopt-translate --import-aiger`, `lutopt -p
-gate-map-luts{lut-size=6}` and `lutopt-translate --export-blif` as separate processes (wall
-time and peak memory of each), next to ABC's `strash; if -K 6`, with ABC's `cec`.
+lower-to-luts{lut-size=6}` and `lutopt-translate --export-blif` as separate processes (wall
+time and peak memory of each), and through the same steps in one process with the Python
+API, next to ABC's `strash; if -K 6`, with ABC's `cec`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ DEFAULT_NEURONS = REPO / ".." / "shared" / "benchmarks" / "logicnets-neurons"
 ABC = shutil.which("berkeley-abc") or shutil.which("yosys-abc")
 
 IF_SCRIPT = "strash; if -K {k}"
+PIPELINE = "lower-to-luts{lut-size=6}"
 DCH_SCRIPT = "strash; dch -f; if -K {k}; mfs2"
 
 
@@ -279,7 +281,7 @@ def bench_random(args) -> int:
         mlir, mapped, blif = tmp / "random.mlir", tmp / "mapped.mlir", tmp / "mapped.blif"
         steps = [
             ("import AIGER", [bindir / "lutopt-translate", "--import-aiger", aig, "-o", mlir]),
-            ("gate-map-luts{lut-size=6}", [bindir / "lutopt", mlir, "-p", "gate-map-luts{lut-size=6}", "-o", mapped]),
+            (f"{PIPELINE}", [bindir / "lutopt", mlir, "-p", PIPELINE, "-o", mapped]),
             ("export BLIF", [bindir / "lutopt-translate", "--export-blif", mapped, "-o", blif]),
         ]
         total = 0.0
@@ -321,7 +323,6 @@ def api_flow(aig: str, blif: str) -> int:
     """AIGER -> gate.netlist -> gate-map-luts -> BLIF in this process, timed."""
     from xdsl.context import Context
 
-    from lutopt.lowering.gate_map_luts import GateMapLuts
     from lutopt.logic.aiger import read_aiger
     from lutopt.logic.exchange import function_blif, netlist_module, select_function
 
@@ -330,8 +331,12 @@ def api_flow(aig: str, blif: str) -> int:
     module = netlist_module(read_aiger(Path(aig).read_bytes(), Path(aig).name), "random")
     print(f"    read AIGER, build gate.netlist  {time.perf_counter() - t:7.2f} s")
     t = time.perf_counter()
-    GateMapLuts(lut_size=6).apply(Context(), module)
-    print(f"    gate-map-luts{{lut-size=6}}      {time.perf_counter() - t:7.2f} s")
+    from lutopt.universe import lutopt_passes
+
+    name = PIPELINE.split("{")[0]
+    pipeline = lutopt_passes()[name]()(lut_size=6)
+    pipeline.apply(Context(), module)
+    print(f"    {PIPELINE:<31} {time.perf_counter() - t:7.2f} s")
     t = time.perf_counter()
     Path(blif).write_text(function_blif(select_function(module)))
     print(f"    write BLIF                      {time.perf_counter() - t:7.2f} s")
