@@ -266,6 +266,19 @@ def design_ports(text: str, top: str, num_inputs: int | None = None) -> DesignPo
     return DesignPorts(clock, ins, outs)
 
 
+def _read_sources(verilog_path: str | Sequence[str]) -> tuple[list[str], list[str]]:
+    """The Verilog file path(s) and their text; an unreadable file is a LutoptError."""
+    paths = [verilog_path] if isinstance(verilog_path, str) else list(verilog_path)
+    texts = []
+    for p in paths:
+        try:
+            with open(p) as f:
+                texts.append(f.read())
+        except OSError as e:
+            raise LutoptError(f"cannot read '{p}': {e.strerror}")
+    return paths, texts
+
+
 def simulate_verilog(
     verilog_path: str | Sequence[str],
     top: str,
@@ -284,14 +297,7 @@ def simulate_verilog(
     the module, and to 0 for a design without a clock). `workdir` keeps the testbench,
     vector files and build there instead of a temporary folder.
     """
-    paths = [verilog_path] if isinstance(verilog_path, str) else list(verilog_path)
-    texts = []
-    for p in paths:
-        try:
-            with open(p) as f:
-                texts.append(f.read())
-        except OSError as e:
-            raise LutoptError(f"cannot read '{p}': {e.strerror}")
+    paths, texts = _read_sources(verilog_path)
     main_text = next((t for t in texts if top in module_names(t)), texts[0])
     if ports is None:
         ports = design_ports(main_text, top, len(inputs))
@@ -435,14 +441,7 @@ def check_verilog(
     """Simulates the Verilog and the reference on the same vectors and compares them."""
     from lutopt.sim.interp import Interpreter
 
-    paths = [verilog_path] if isinstance(verilog_path, str) else list(verilog_path)
-    texts = []
-    for p in paths:
-        try:
-            with open(p) as f:
-                texts.append(f.read())
-        except OSError as e:
-            raise LutoptError(f"cannot read '{p}': {e.strerror}")
+    paths, texts = _read_sources(verilog_path)
     if top is None:
         top = default_top(reference, "\n".join(texts))
     interp = Interpreter(reference)
