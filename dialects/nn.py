@@ -250,6 +250,20 @@ def _verify_block_args(block: Block, types: Sequence[Attribute], what: str) -> N
         )
 
 
+def _print_region_op(op: PartitionOp | MapOp, printer: Printer) -> None:
+    """`(operands) {attrs} : (types) -> result-type region`: the form nn.partition and nn.map share."""
+    printer.print_string("(")
+    printer.print_list(op.inputs, printer.print_ssa_value)
+    printer.print_string(")")
+    printer.print_op_attributes(op.attributes)
+    printer.print_string(" : (")
+    printer.print_list((v.type for v in op.inputs), printer.print_attribute)
+    printer.print_string(") -> ")
+    printer.print_attribute(op.output.type)
+    printer.print_string(" ")
+    printer.print_region(op.body, print_entry_block_args=True)
+
+
 @irdl_op_definition
 class PartitionOp(IRDLOperation):
     """One code computed from the codes it reads by the sub-network in its region."""
@@ -295,16 +309,7 @@ class PartitionOp(IRDLOperation):
         return op
 
     def print(self, printer: Printer) -> None:
-        printer.print_string("(")
-        printer.print_list(self.inputs, printer.print_ssa_value)
-        printer.print_string(")")
-        printer.print_op_attributes(self.attributes)
-        printer.print_string(" : (")
-        printer.print_list((v.type for v in self.inputs), printer.print_attribute)
-        printer.print_string(") -> ")
-        printer.print_attribute(self.output.type)
-        printer.print_string(" ")
-        printer.print_region(self.body, print_entry_block_args=True)
+        _print_region_op(self, printer)
 
 
 def _vector_len(t: Attribute, what: str) -> int:
@@ -428,16 +433,7 @@ class MapOp(IRDLOperation):
         return op
 
     def print(self, printer: Printer) -> None:
-        printer.print_string("(")
-        printer.print_list(self.inputs, printer.print_ssa_value)
-        printer.print_string(")")
-        printer.print_op_attributes(self.attributes)
-        printer.print_string(" : (")
-        printer.print_list((v.type for v in self.inputs), printer.print_attribute)
-        printer.print_string(") -> ")
-        printer.print_attribute(self.output.type)
-        printer.print_string(" ")
-        printer.print_region(self.body, print_entry_block_args=True)
+        _print_region_op(self, printer)
 
 
 def dense_f32(values: np.ndarray) -> DenseIntOrFPElementsAttr:
