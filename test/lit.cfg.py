@@ -25,7 +25,7 @@ for tool in ("verilator", "iverilog", "yosys", "berkeley-abc"):
         config.available_features.add(tool)
     else:
         lit_config.note(f"{tool} not found: tests that REQUIRE it are unsupported")
-for module in ("circt", "torch", "torch_mlir"):
+for module in ("circt", "torch", "torch_mlir", "aigverse"):
     if importlib.util.find_spec(module) is not None:
         config.available_features.add(module)
     else:

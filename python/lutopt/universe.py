@@ -135,6 +135,10 @@ def _gate_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "gate-double-inversion": factory("gate_double_inversion", "GateDoubleInversion"),
         "gate-balance": factory("gate_balance", "GateBalance"),
         "gate-map-luts": factory("gate_map_luts", "GateMapLuts"),
+        "gate-rewrite": factory("gate_rewrite", "GateRewrite"),
+        "gate-resub": factory("gate_resub", "GateResub"),
+        "gate-refactor": factory("gate_refactor", "GateRefactor"),
+        "gate-aig-opt": factory("gate_aig_opt", "GateAigOpt"),
     }
 
 

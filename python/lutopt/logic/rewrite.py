@@ -1,0 +1,276 @@
+"""AIG rewriting, resubstitution and refactoring of gate netlists, done by aigverse (the
+Python binding of EPFL's mockturtle).
+
+The netlist goes to an `Aig` and back through `lutopt.logic.aigverse_io` (in C++, no
+per-gate Python code); in between runs one of mockturtle's algorithms:
+
+- `rewrite`: cut rewriting. Every node's 4-input cuts are classified into NPN classes and
+  replaced by the smallest precomputed AIG of the class when that saves ANDs (the idea of
+  ABC's `rewrite`).
+- `resubstitute`: each node is re-expressed with up to `max_inserts` new ANDs over nodes
+  that already exist in its window (`max_pis` leaves), when that frees its cone (ABC's
+  `resub`).
+- `refactor`: the function of a node's window of up to `max_pis` leaves is collapsed into
+  a sum of products, factored, and rebuilt when that is smaller (ABC's `refactor`).
+- `optimize`: a script of those steps (and lutopt's own `balance`), in the spirit of
+  ABC's `resyn2`; see `SCRIPT_STEPS` and `DEFAULT_SCRIPT`.
+
+The results are AIGs: every gate of the returned netlist is an AND with complemented
+fanins or result (functions 1, 2, 4, 8), XORs are three ANDs, dead gates are removed,
+inputs and outputs keep their order and names. mockturtle's SOP balancing (aigverse's
+`balancing`) is not used: in aigverse 0.1.7 it returns non-equivalent networks on some
+small random netlists (its own `equivalence_checking` says so).
+
+Every function takes a params object (knobs and defaults as in aigverse) and an optional
+stats object that collects AND counts, AIG depths and times.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from lutopt.diagnostics import LutoptError
+from lutopt.logic.aigverse_io import aig_to_netlist, aigverse_module, netlist_to_aig
+from lutopt.logic.netlist import GateNetlist
+from lutopt.logic.simplify import remove_dead_gates
+
+
+@dataclass(frozen=True)
+class RewriteParams:
+    """Knobs of `rewrite` (mockturtle's `cut_rewriting` with its NPN database)."""
+
+    cut_size: int = 4
+    """Leaves per cut (the database holds optimal AIGs of 4-input functions: at most 4)."""
+    cut_limit: int = 8
+    """Cuts kept per node."""
+    allow_zero_gain: bool = False
+    """Also replace when the AND count stays the same (restructures for later steps)."""
+    preserve_depth: bool = False
+    """Refuse replacements that make the AIG deeper."""
+    use_dont_cares: bool = False
+    """Use satisfiability don't-cares of the cut."""
+
+    def check(self) -> str | None:
+        if not 2 <= self.cut_size <= 4:
+            return f"cut-size must be between 2 and 4, got {self.cut_size}"
+        if not 1 <= self.cut_limit <= 64:
+            return f"cut-limit must be between 1 and 64, got {self.cut_limit}"
+        return None
+
+
+@dataclass(frozen=True)
+class ResubParams:
+    """Knobs of `resubstitute` (mockturtle's `aig_resubstitution`)."""
+
+    max_pis: int = 8
+    """Leaves of a node's window."""
+    max_divisors: int = 150
+    """Existing nodes considered as divisors per window."""
+    max_inserts: int = 2
+    """New ANDs a replacement may add (0: only an existing node or its complement)."""
+    preserve_depth: bool = False
+    """Refuse replacements that make the AIG deeper."""
+    use_dont_cares: bool = False
+    """Use don't-cares computed in a window of `window_size` leaves."""
+    window_size: int = 12
+
+    def check(self) -> str | None:
+        if not 2 <= self.max_pis <= 16:
+            return f"max-pis must be between 2 and 16, got {self.max_pis}"
+        if self.max_divisors < 1 or self.max_inserts < 0:
+            return "max-divisors must be positive and max-inserts not negative"
+        return None
+
+
+@dataclass(frozen=True)
+class RefactorParams:
+    """Knobs of `refactor` (mockturtle's `refactoring` with SOP factoring)."""
+
+    max_pis: int = 6
+    """Leaves of a node's window (its function is collapsed into a truth table)."""
+    allow_zero_gain: bool = False
+    use_dont_cares: bool = False
+
+    def check(self) -> str | None:
+        if not 2 <= self.max_pis <= 12:
+            return f"max-pis must be between 2 and 12, got {self.max_pis}"
+        return None
+
+
+@dataclass
+class AigStep:
+    """One step of an optimisation: its name, the AND count and AIG depth after it, and
+    the wall time (conversions included)."""
+
+    name: str
+    ands: int
+    depth: int
+    seconds: float
+
+
+@dataclass
+class AigOptStats:
+    ands_before: int = 0
+    ands_after: int = 0
+    depth_before: int = 0
+    depth_after: int = 0
+    seconds: float = 0.0
+    steps: list[AigStep] = field(default_factory=list)
+
+    def report(self) -> str:
+        head = (
+            f"aig: ANDs {self.ands_before} -> {self.ands_after}, depth {self.depth_before} -> "
+            f"{self.depth_after}, {self.seconds:.3f} s"
+        )
+        lines = [head]
+        lines += [f"  {s.name:<6} {s.ands:>8} ANDs  depth {s.depth:>5}  {s.seconds:7.3f} s" for s in self.steps]
+        return "\n".join(lines)
+
+
+def aig_depth(aig: Any) -> int:
+    """Levels of ANDs on the longest path of an aigverse `Aig`."""
+    networks = aigverse_module("measuring AIG depth").networks
+    return int(networks.DepthAig(aig).num_levels)
+
+
+# ------------------------------------------------------------------------------ steps
+
+
+def _rewrite_aig(aig: Any, p: RewriteParams) -> Any:
+    algorithms = aigverse_module("gate-rewrite").algorithms
+    return algorithms.aig_cut_rewriting(
+        aig,
+        cut_size=p.cut_size,
+        cut_limit=p.cut_limit,
+        allow_zero_gain=p.allow_zero_gain,
+        preserve_depth=p.preserve_depth,
+        use_dont_cares=p.use_dont_cares,
+    )
+
+
+def _resub_aig(aig: Any, p: ResubParams) -> Any:
+    algorithms = aigverse_module("gate-resub").algorithms
+    return algorithms.aig_resubstitution(
+        aig,
+        max_pis=p.max_pis,
+        max_divisors=p.max_divisors,
+        max_inserts=p.max_inserts,
+        preserve_depth=p.preserve_depth,
+        use_dont_cares=p.use_dont_cares,
+        window_size=p.window_size,
+    )
+
+
+def _refactor_aig(aig: Any, p: RefactorParams) -> Any:
+    algorithms = aigverse_module("gate-refactor").algorithms
+    return algorithms.sop_refactoring(
+        aig, max_pis=p.max_pis, allow_zero_gain=p.allow_zero_gain, use_dont_cares=p.use_dont_cares
+    )
+
+
+def _balance_aig(aig: Any, names: tuple[list[str] | None, list[str] | None]) -> Any:
+    """lutopt's own `balance` (gate level) on an AIG, through the conversions."""
+    from lutopt.logic.balance import balance
+
+    return netlist_to_aig(balance(aig_to_netlist(aig, *names)))
+
+
+# Script steps: name -> (kind, params). "b" is lutopt's balance.
+SCRIPT_STEPS: dict[str, tuple[str, Any]] = {
+    "rw": ("rewrite", RewriteParams()),
+    "rwz": ("rewrite", RewriteParams(allow_zero_gain=True)),
+    "rwd": ("rewrite", RewriteParams(preserve_depth=True)),
+    "rs": ("resub", ResubParams()),
+    "rsd": ("resub", ResubParams(preserve_depth=True)),
+    "rs6": ("resub", ResubParams(max_pis=6, max_inserts=1)),
+    "rf": ("refactor", RefactorParams()),
+    "rfz": ("refactor", RefactorParams(allow_zero_gain=True)),
+    "b": ("balance", None),
+}
+DEFAULT_SCRIPT = "rw; rs; rf; rwz; rs; rw"
+"""The script `optimize` runs by default (chosen on the EPFL suite, see bench/aig_rewrite.py)."""
+
+
+def parse_script(script: str) -> list[str]:
+    """The step names of a script such as "rw; rs; rf" (separators: `;`, `,` or spaces)."""
+    steps = [s for s in script.replace(";", " ").replace(",", " ").split() if s]
+    unknown = [s for s in steps if s not in SCRIPT_STEPS]
+    if unknown:
+        raise LutoptError(
+            f"unknown AIG optimisation step '{unknown[0]}' (known: {', '.join(SCRIPT_STEPS)})"
+        )
+    return steps
+
+
+def optimize(
+    net: GateNetlist,
+    script: str | list[tuple[str, Any]] = DEFAULT_SCRIPT,
+    stats: AigOptStats | None = None,
+) -> GateNetlist:
+    """The netlist after the AIG optimisation steps of `script`: a string of step names
+    (`SCRIPT_STEPS`) or a list of (kind, params) with kind "rewrite", "resub",
+    "refactor" or "balance"."""
+    if isinstance(script, str):
+        steps = [(name, *SCRIPT_STEPS[name]) for name in parse_script(script)]
+    else:
+        steps = [(kind, kind, p) for kind, p in script]
+    for _name, _kind, p in steps:
+        problem = p.check() if p is not None else None
+        if problem:
+            raise LutoptError(problem)
+    aigverse_module("AIG optimisation")
+    st = stats if stats is not None else AigOptStats()
+    start = time.perf_counter()
+    names = (net.input_names, net.output_names)
+    aig = netlist_to_aig(net)
+    st.ands_before = int(aig.num_gates)
+    st.depth_before = aig_depth(aig)
+    for name, kind, p in steps:
+        t = time.perf_counter()
+        if kind == "rewrite":
+            aig = _rewrite_aig(aig, p)
+        elif kind == "resub":
+            aig = _resub_aig(aig, p)
+        elif kind == "refactor":
+            aig = _refactor_aig(aig, p)
+        elif kind == "balance":
+            aig = _balance_aig(aig, names)
+        else:
+            raise LutoptError(f"unknown AIG optimisation step kind '{kind}'")
+        st.steps.append(AigStep(name, int(aig.num_gates), aig_depth(aig), time.perf_counter() - t))
+    out = remove_dead_gates(aig_to_netlist(aig, *names))
+    st.ands_after = out.num_gates
+    st.depth_after = st.steps[-1].depth if st.steps else st.depth_before
+    st.seconds = time.perf_counter() - start
+    return out
+
+
+def rewrite(net: GateNetlist, params: RewriteParams | None = None, stats: AigOptStats | None = None) -> GateNetlist:
+    """Cut rewriting (see the module docstring)."""
+    return optimize(net, [("rewrite", params or RewriteParams())], stats)
+
+
+def resubstitute(net: GateNetlist, params: ResubParams | None = None, stats: AigOptStats | None = None) -> GateNetlist:
+    """AIG resubstitution (see the module docstring)."""
+    return optimize(net, [("resub", params or ResubParams())], stats)
+
+
+def refactor(net: GateNetlist, params: RefactorParams | None = None, stats: AigOptStats | None = None) -> GateNetlist:
+    """SOP refactoring (see the module docstring)."""
+    return optimize(net, [("refactor", params or RefactorParams())], stats)
+
+
+__all__ = [
+    "DEFAULT_SCRIPT",
+    "SCRIPT_STEPS",
+    "AigOptStats",
+    "RefactorParams",
+    "ResubParams",
+    "RewriteParams",
+    "optimize",
+    "refactor",
+    "resubstitute",
+    "rewrite",
+]
