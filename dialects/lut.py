@@ -22,6 +22,7 @@ attribute), which parses about sixty times faster than a list:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -43,7 +44,7 @@ from xdsl.irdl import (
     traits_def,
     var_operand_def,
 )
-from xdsl.parser import Parser
+from xdsl.parser import Parser, UnresolvedOperand
 from xdsl.pattern_rewriter import (
     PatternRewriter,
     RewritePattern,
@@ -52,6 +53,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.printer import Printer
 from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.lexer import Span
 
 LIST_FORM_MAX_ENTRIES = 64
 """Tables with at most this many entries print as a list, larger ones in hex."""
@@ -196,6 +198,13 @@ class TableOp(IRDLOperation):
     # ----------------------------------------------------------------- custom form
     @classmethod
     def parse(cls, parser: Parser) -> TableOp:
+        op = _parse_plain_form(cls, parser)
+        if op is not None:
+            return op
+        return cls._parse_general(parser)
+
+    @classmethod
+    def _parse_general(cls, parser: Parser) -> TableOp:
         operands = parser.parse_comma_separated_list(
             parser.Delimiter.PAREN, parser.parse_unresolved_operand
         )
@@ -247,6 +256,10 @@ class TableOp(IRDLOperation):
         return op
 
     def print(self, printer: Printer) -> None:
+        if not _print_plain_form(self, printer):
+            self._print_general(printer)
+
+    def _print_general(self, printer: Printer) -> None:
         printer.print_string("(")
         printer.print_list(self.inputs, printer.print_ssa_value)
         printer.print_string(") ")
@@ -263,6 +276,140 @@ class TableOp(IRDLOperation):
         printer.print_string(") -> ")
         printer.print_attribute(self.output.type)
 
+
+# --------------------------------------------------------------------- fast paths
+#
+# A mapped network holds one `lut.table` per LUT: 100,000 and more ops of a few one-bit
+# operands. xDSL's generic machinery costs hundreds of microseconds per op to parse (a
+# token at a time through the lexer), print and verify, which makes the text form of a
+# large mapped network take minutes. The functions below handle the common, plain forms
+# directly and leave everything else (attributes, comments, tuple operands, errors) to
+# the general code above, which stays the reference for every message.
+
+_PLAIN_FORM = re.compile(
+    r"\(\s*((?:%[\w$.\-]+\s*(?:,\s*%[\w$.\-]+\s*)*)?)\)\s*"  # (%a, %b)
+    r'(\[[-\d,\s]*\]|"0x[0-9A-Fa-f]*")\s*'  # [entries] or "0x..."
+    r":\s*\(\s*((?:i\d+\s*(?:,\s*i\d+\s*)*)?)\)\s*->\s*i(\d+)(?![\w$.\-])"  # : (i1, i1) -> i1
+)
+_OPERAND = re.compile(r"%[\w$.\-]+")
+_CACHE_LIMIT = 1 << 16
+_int_types: dict[int, IntegerType] = {}
+_parsed_tables: dict[tuple[str, int], DenseIntOrFPElementsAttr] = {}
+_printed_tables: dict[DenseIntOrFPElementsAttr, str] = {}
+_verified_signatures: set[tuple] = set()
+
+
+def _int_type(width: int) -> IntegerType:
+    t = _int_types.get(width)
+    if t is None:
+        t = _int_types[width] = IntegerType(width)
+    return t
+
+
+def _remember(cache: dict | set, key, value=None) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    if isinstance(cache, set):
+        cache.add(key)
+    else:
+        cache[key] = value
+
+
+def _parse_plain_form(cls: type[TableOp], parser: Parser) -> TableOp | None:
+    """Parses `(%a, %b) [0, 1, 1, 0] : (i1, i1) -> i1` (or a hex table) in one step;
+    returns None, having consumed nothing, for anything else."""
+    start = parser.pos
+    source = parser.lexer.input
+    m = _PLAIN_FORM.match(source.content, start)
+    if m is None:
+        return None
+    in_widths = [int(w[1:]) for w in m.group(3).replace(",", " ").split()]
+    names = list(_OPERAND.finditer(source.content, m.start(1), m.end(1)))
+    width = int(m.group(4))
+    if len(names) != len(in_widths) or width > 64 or 0 in in_widths:
+        return None  # the general parser reports it
+    key = (m.group(2), width)
+    table = _parsed_tables.get(key)
+    if table is None:
+        text = m.group(2)
+        if text.startswith("["):
+            body = text[1:-1].strip()
+            entries = [int(e) for e in body.split(",")] if body else []
+            table = dense_table_attr(np.array(entries, dtype=np.int64).astype(np.uint64), width)
+        else:
+            try:
+                data = bytes.fromhex(text[3:-1])
+            except ValueError:
+                return None
+            if len(data) % _entry_bytes(width):
+                return None
+            n = len(data) // _entry_bytes(width)
+            table = DenseIntOrFPElementsAttr(TensorType(_int_type(width), [n]), BytesAttr(data))
+        _remember(_parsed_tables, key, table)
+    operands = [
+        parser.resolve_operand(UnresolvedOperand(Span(n.start(), n.end(), source), 0), _int_type(w))
+        for n, w in zip(names, in_widths)
+    ]
+    parser._resume_from(m.end())
+    return cls.create(operands=operands, result_types=[_int_type(width)], properties={"table": table})
+
+
+def _print_plain_form(op: TableOp, printer: Printer) -> bool:
+    """Prints the custom form as one string when every operand already has a name and the
+    op has no attributes; returns False (having printed nothing) otherwise."""
+    names = getattr(printer, "_ssa_values", None)
+    if names is None or op.attributes:
+        return False
+    operands = []
+    widths = []
+    for v in op.operands:
+        name = names.get(v)
+        t = v.type
+        if name is None or not isinstance(t, IntegerType):
+            return False
+        operands.append("%" + name)
+        widths.append(t.width.data)
+    table = op.table
+    text = _printed_tables.get(table)
+    if text is None:
+        n = table.type.get_shape()[0]
+        if n <= LIST_FORM_MAX_ENTRIES:
+            text = "[" + ", ".join(map(str, dense_table_values(table).tolist())) + "]"
+        else:
+            elt = table.get_element_type()
+            assert isinstance(elt, IntegerType)
+            data = dense_table_values(table).astype("<u%d" % _entry_bytes(elt.width.data)).tobytes()
+            text = '"0x' + data.hex().upper() + '"'
+        _remember(_printed_tables, table, text)
+    out = op.results[0].type
+    if not isinstance(out, IntegerType):
+        return False
+    types = ", ".join(f"i{w}" for w in widths)
+    printer.print_string(f"({', '.join(operands)}) {text} : ({types}) -> i{out.width.data}")
+    return True
+
+
+_general_verify = TableOp.verify_
+
+
+def _verify(self: TableOp) -> None:
+    """IRDL's checks and `TableOp.verify_` depend only on the operand, result and table
+    types (and the property's presence and kind); a signature that passed them once
+    passes again, which makes verifying 100,000 LUTs cheap."""
+    props = self.properties
+    table = props.get("table")
+    if len(props) == 1 and isinstance(table, DenseIntOrFPElementsAttr) and len(self.results) == 1 \
+            and not self.regions and not self.successors:
+        key = (tuple(v.type for v in self.operands), self.results[0].type, table.type)
+        if key in _verified_signatures:
+            return
+        _general_verify(self)
+        _remember(_verified_signatures, key)
+        return
+    _general_verify(self)
+
+
+TableOp.verify_ = _verify  # irdl_op_definition wraps a class-level verify_; replace the result
 
 # --------------------------------------------------------------------- canonicalization
 

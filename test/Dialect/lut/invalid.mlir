@@ -61,3 +61,22 @@ func.func @undefined_value(%a: i1) -> i1 {
   %y = lut.table(%a, %nope) [0, 1, 1, 0] : (i1, i1) -> i1
   func.return %y : i1
 }
+
+// -----
+
+// A valid table first: the verifier remembers signatures it has accepted, and a second
+// op of another shape must still be checked in full.
+func.func @second_op_checked(%a: i1, %b: i1) -> i1 {
+  %x = lut.table(%a, %b) [0, 1, 1, 0] : (i1, i1) -> i1
+  // expected-error @+1 {{'table' has 2 entries but the operands (i1, i1) need 2^2 = 4}}
+  %y = lut.table(%a, %x) [0, 1] : (i1, i1) -> i1
+  func.return %y : i1
+}
+
+// -----
+
+func.func @operand_type_mismatch(%a: i2, %b: i1) -> i1 {
+  // expected-error @+1 {{operand is used with type i1, but has been previously used or defined with type i2}}
+  %y = lut.table(%b, %a) [0, 1, 1, 0] : (i1, i1) -> i1
+  func.return %y : i1
+}
