@@ -150,19 +150,31 @@ def run_passes(
 
 
 def emit(module: ModuleOp, target: str = "mlir", ctx: Context | None = None) -> str:
-    """The module as text: `mlir` (custom form) or `verilog`."""
+    """The module as text: `mlir` (custom form) or one of the driver's targets (`verilog`,
+    `blif`; options as on the command line, e.g. `verilog{primitives=xilinx}`)."""
     out = StringIO()
     if target == "mlir":
         from xdsl.printer import Printer
 
         Printer(stream=out).print_op(module)
         out.write("\n")
-    elif target == "verilog":
-        from lutopt.lowering.verilog import VerilogTarget
+        return out.getvalue()
+    from xdsl.utils.arg_spec import parse_spec
 
-        VerilogTarget().emit(ctx or make_context(), module, out)
-    else:
-        raise LutoptError(f"unknown target '{target}' (mlir or verilog)")
+    from lutopt import registry
+
+    targets = registry.all_targets()
+    try:
+        spec = parse_spec(target)
+    except Exception as e:  # xDSL's spec parser raises several kinds
+        raise LutoptError(f"invalid target '{target}': {e}") from e
+    if spec.name not in targets:
+        raise LutoptError(f"unknown target '{spec.name}' (mlir, {', '.join(sorted(targets))})")
+    try:
+        factory = targets[spec.name]().from_spec(spec)  # type: ignore[attr-defined]
+    except Exception as e:
+        raise LutoptError(f"invalid target '{target}': {e}") from e
+    factory.emit(ctx or make_context(), module, out)
     return out.getvalue()
 
 

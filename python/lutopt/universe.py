@@ -148,7 +148,12 @@ def lutopt_targets() -> dict[str, Callable[[], type[Target]]]:
 
         return VerilogTarget
 
-    return {"verilog": verilog}
+    def blif():
+        from lutopt.lowering.exchange_targets import BlifTarget
+
+        return BlifTarget
+
+    return {"verilog": verilog, "blif": blif}
 
 
 LUTOPT_UNIVERSE = Universe(

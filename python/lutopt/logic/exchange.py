@@ -78,8 +78,9 @@ def netlist_module(net: GateNetlist, name: str) -> ModuleOp:
 # --------------------------------------------------------------------- IR -> logic
 
 
-def select_function(module: ModuleOp, name: str | None = None) -> func.FuncOp:
-    """The function to export: the one named `name`, or the module's only function."""
+def select_function(module: ModuleOp, name: str | None = None, how: str = "--function NAME") -> func.FuncOp:
+    """The function to export: the one named `name`, or the module's only function (`how`
+    tells the user how to choose one when there are several)."""
     funcs = [op for op in module.walk() if isinstance(op, func.FuncOp) and not op.is_declaration]
     if name is not None:
         for f in funcs:
@@ -91,7 +92,7 @@ def select_function(module: ModuleOp, name: str | None = None) -> func.FuncOp:
             raise LutoptError("the input has no function to export")
         raise LutoptError(
             f"the input has {len(funcs)} functions ({', '.join(f.sym_name.data for f in funcs)}); "
-            f"choose one with --function NAME",
+            f"choose one with {how}",
             funcs[1],
         )
     return funcs[0]

@@ -1,0 +1,8 @@
+func.func @f(%a: i1, %b: i1) -> i1 {
+  %y = lut.table(%a, %b) [0, 1, 1, 0] : (i1, i1) -> i1
+  func.return %y : i1
+}
+func.func @g(%a: i1, %b: i1) -> i1 {
+  %y = lut.table(%a, %b) [0, 0, 0, 1] : (i1, i1) -> i1
+  func.return %y : i1
+}
