@@ -2,7 +2,7 @@
 
 Each netlist becomes an AIG; the function of each node's window of up to `max-pis`
 leaves is collapsed to a sum of products, factored and rebuilt where that saves ANDs.
-The result is an AIG (gates 1, 2, 4, 8), dead gates removed. The algorithm is
+The result is an AIG (gates 1, 2, 4, 8, and 6, 9 for recovered XORs), dead gates removed. The algorithm is
 `lutopt.logic.rewrite.refactor`; it needs the Python package aigverse.
 
 Options (mockturtle's names and defaults): `max-pis` (default 6), `allow-zero-gain`,

@@ -2,7 +2,7 @@
 
 Each netlist becomes an AIG, and every node is re-expressed, where that frees logic, as
 an existing node of its window or a function of existing nodes with at most
-`max-inserts` new ANDs. The result is an AIG (gates 1, 2, 4, 8), dead gates removed.
+`max-inserts` new ANDs. The result is an AIG (gates 1, 2, 4, 8, and 6, 9 for recovered XORs), dead gates removed.
 The algorithm is `lutopt.logic.rewrite.resubstitute`; it needs the Python package
 aigverse.
 

@@ -3,7 +3,8 @@
 Each netlist becomes an AIG (XOR and XNOR as three ANDs), every node's 4-input cuts are
 matched against a database of optimal AIGs of the 4-input NPN classes, and a cut is
 replaced when that saves ANDs. The result is an AIG again: gates with functions 1, 2, 4
-and 8 only, dead gates removed, inputs and outputs in place. The algorithm is
+and 8, plus XOR/XNOR gates where three ANDs form one (`recover_xors`), dead gates
+removed, inputs and outputs in place. The algorithm is
 `lutopt.logic.rewrite.rewrite`; it needs the Python package aigverse.
 
 Options (mockturtle's names and defaults): `cut-size` (2..4, default 4), `cut-limit`

@@ -20,14 +20,13 @@ func.func @distribute(%a: i1, %b: i1, %c: i1) -> i1 {
   func.return %y : i1
 }
 
-// The result is an AIG: an XNOR becomes three ANDs, constant gates fold, and outputs that
-// are inputs or constants stay so.
+// The result is an AIG whose XORs are recovered: an XNOR goes in as three ANDs and comes
+// back as one gate (phase on the output flag), constant gates fold, and outputs that are
+// inputs or constants stay so.
 // CHECK-LABEL: func.func @aig_form
 // CHECK:         gate.netlist(%{{.*}}, %{{.*}}) {
-// CHECK-NEXT:      g0 = and i0, i1
-// CHECK-NEXT:      g1 = nor i0, i1
-// CHECK-NEXT:      g2 = nor g0, g1
-// CHECK-NEXT:      output !g2, i1, false, false
+// CHECK-NEXT:      g0 = xor i0, i1
+// CHECK-NEXT:      output !g0, i1, false, false
 // CHECK-NEXT:    }
 func.func @aig_form(%a: i1, %b: i1) -> (i1, i1, i1, i1) {
   %y:4 = gate.netlist(%a, %b) {

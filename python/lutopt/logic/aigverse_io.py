@@ -18,7 +18,10 @@ repeated fanins. Outputs that are inputs or constants stay so.
 
 From an AIG: AND j of the index list becomes gate j with function 1, 2, 4 or 8 (the
 fanin complements folded into the function), an output literal becomes the output node
-and its complement flag. The names of the inputs and outputs are not in the `Aig`; the
+and its complement flag. With `recover_xors` (the default), an AND of two complemented
+ANDs over the same two nodes in opposite phases, `~(x' & y') & ~(~x' & ~y')`, becomes
+one XOR/XNOR gate of x and y; the two inner ANDs stay for their other
+consumers or become dead. The names of the inputs and outputs are not in the `Aig`; the
 caller passes them on.
 """
 
@@ -84,6 +87,39 @@ def netlist_to_aig(net: GateNetlist) -> Aig:
     return networks.AigIndexList(netlist_index_list(net).tolist()).to_aig()
 
 
+def recover_xors(net: GateNetlist) -> GateNetlist:
+    """The netlist with every AND of two complemented ANDs that is an XOR of their common
+    fanins, `~(x' & y') & ~(~x' & ~y')` with x' = x ^ cx, y' = y ^ cy, turned into one
+    XOR (or XNOR) gate of x and y. Vectorised; no gate is added or removed (the inner
+    ANDs may become dead)."""
+    base = 1 + net.num_inputs
+    fn, a, b = net.fn, net.a.astype(np.int64), net.b.astype(np.int64)
+    # complement of each fanin of an AND-family gate with f(0,0) = 0 (functions 1, 2, 4, 8)
+    comp_a = np.isin(fn, (4, 8)).astype(np.int64)
+    comp_b = np.isin(fn, (2, 8)).astype(np.int64)
+    and_like = np.isin(fn, (1, 2, 4, 8))
+    cand = np.flatnonzero((fn == 8) & (a >= base) & (b >= base))
+    if len(cand) == 0:
+        return net
+    p, q = a[cand] - base, b[cand] - base
+    ok = and_like[p] & and_like[q]
+    pa, pb, qa, qb = a[p], b[p], a[q], b[q]
+    same = ((pa == qa) & (pb == qb)) | ((pa == qb) & (pb == qa))
+    swapped = pa != qa  # q's fanins in the other order (only when they differ)
+    q_ca = np.where(swapped, comp_b[q], comp_a[q])
+    q_cb = np.where(swapped, comp_a[q], comp_b[q])
+    opposite = (comp_a[p] != q_ca) & (comp_b[p] != q_cb) & (pa != pb)
+    hit = ok & same & opposite
+    g = cand[hit]
+    out_fn = fn.copy()
+    out_a, out_b = net.a.copy(), net.b.copy()
+    out_fn[g] = _XOR_FN[(comp_a[p[hit]] ^ comp_b[p[hit]])]
+    out_a[g] = pa[hit]
+    out_b[g] = pb[hit]
+    return GateNetlist(net.num_inputs, out_fn.astype(np.uint8), out_a, out_b, net.outputs, net.output_neg,
+                       net.input_names, net.output_names)
+
+
 def index_list_netlist(
     raw: np.ndarray, input_names: list[str] | None = None, output_names: list[str] | None = None
 ) -> GateNetlist:
@@ -113,8 +149,13 @@ def index_list_netlist(
 
 
 def aig_to_netlist(
-    aig: Any, input_names: list[str] | None = None, output_names: list[str] | None = None
+    aig: Any,
+    input_names: list[str] | None = None,
+    output_names: list[str] | None = None,
+    xors: bool = True,
 ) -> GateNetlist:
     """The gate netlist of an aigverse `Aig`: one AND-family gate per AND node, in the
-    AIG's node order (dangling nodes included; see `simplify.remove_dead_gates`)."""
-    return index_list_netlist(np.asarray(aig.to_index_list().raw(), dtype=np.int64), input_names, output_names)
+    AIG's node order (dangling nodes included; see `simplify.remove_dead_gates`), with
+    the XORs recovered (`recover_xors`) when `xors` is set."""
+    net = index_list_netlist(np.asarray(aig.to_index_list().raw(), dtype=np.int64), input_names, output_names)
+    return recover_xors(net) if xors else net

@@ -16,8 +16,10 @@ per-gate Python code); in between runs one of mockturtle's algorithms:
   ABC's `resyn2`; see `SCRIPT_STEPS` and `DEFAULT_SCRIPT`.
 
 The results are AIGs: every gate of the returned netlist is an AND with complemented
-fanins or result (functions 1, 2, 4, 8), XORs are three ANDs, dead gates are removed,
-inputs and outputs keep their order and names. mockturtle's SOP balancing (aigverse's
+fanins or result (functions 1, 2, 4, 8), except that three ANDs that form an XOR come
+back as one XOR/XNOR gate (`aigverse_io.recover_xors`: the mapper then sees the netlist
+as small as it was, which keeps its time and LUT count on XOR-rich netlists); dead gates
+are removed, inputs and outputs keep their order and names. mockturtle's SOP balancing (aigverse's
 `balancing`) is not used: in aigverse 0.1.7 it returns non-equivalent networks on some
 small random netlists (its own `equivalence_checking` says so).
 
@@ -114,6 +116,8 @@ class AigStep:
 class AigOptStats:
     ands_before: int = 0
     ands_after: int = 0
+    gates_after: int = 0
+    """Gates of the returned netlist (ANDs, with three ANDs per recovered XOR counted once)."""
     depth_before: int = 0
     depth_after: int = 0
     seconds: float = 0.0
@@ -121,8 +125,8 @@ class AigOptStats:
 
     def report(self) -> str:
         head = (
-            f"aig: ANDs {self.ands_before} -> {self.ands_after}, depth {self.depth_before} -> "
-            f"{self.depth_after}, {self.seconds:.3f} s"
+            f"aig: ANDs {self.ands_before} -> {self.ands_after} ({self.gates_after} gates with XORs), "
+            f"depth {self.depth_before} -> {self.depth_after}, {self.seconds:.3f} s"
         )
         lines = [head]
         lines += [f"  {s.name:<6} {s.ands:>8} ANDs  depth {s.depth:>5}  {s.seconds:7.3f} s" for s in self.steps]
@@ -189,7 +193,7 @@ SCRIPT_STEPS: dict[str, tuple[str, Any]] = {
     "rfz": ("refactor", RefactorParams(allow_zero_gain=True)),
     "b": ("balance", None),
 }
-DEFAULT_SCRIPT = "rw; rs; rf; rwz; rs; rw"
+DEFAULT_SCRIPT = "rw; rs; rf; rwz; rs; rw; b"
 """The script `optimize` runs by default (chosen on the EPFL suite, see bench/aig_rewrite.py)."""
 
 
@@ -241,7 +245,8 @@ def optimize(
             raise LutoptError(f"unknown AIG optimisation step kind '{kind}'")
         st.steps.append(AigStep(name, int(aig.num_gates), aig_depth(aig), time.perf_counter() - t))
     out = remove_dead_gates(aig_to_netlist(aig, *names))
-    st.ands_after = out.num_gates
+    st.ands_after = int(aig.num_gates)
+    st.gates_after = out.num_gates
     st.depth_after = st.steps[-1].depth if st.steps else st.depth_before
     st.seconds = time.perf_counter() - start
     return out
