@@ -22,8 +22,9 @@ decomposition (`lutopt.logic.decompose`), against ABC from the table
 `--random`: a layered random network of 256,000 two-input gates (difflogic-like, functions
 that depend on both inputs) goes through `lutopt-translate --import-aiger`, `lutopt -p
 lower-to-luts{lut-size=6}` and `lutopt-translate --export-blif` as separate processes (wall
-time and peak memory of each), and through the same steps in one process with the Python
-API, next to ABC's `strash; if -K 6`, with ABC's `cec`.
+time and peak memory of each), then as one `lutopt -p lower-to-luts{lut-size=6} -t blif`
+(the driver's BLIF target; its file must equal the three-step one), and through the same
+steps in one process with the Python API, next to ABC's `strash; if -K 6`, with ABC's `cec`.
 """
 
 from __future__ import annotations
@@ -297,6 +298,15 @@ def bench_random(args) -> int:
                 return 1
         luts = blif_luts(blif)
         print(f"  total {total:.2f} s, peak memory of a step {peak / 1024:.0f} MiB; lutopt {luts} LUTs")
+        # the driver's BLIF target: no mapped MLIR text in between
+        direct = tmp / "direct.blif"
+        t = time.perf_counter()
+        res = subprocess.run([str(bindir / "lutopt"), str(mlir), "-p", PIPELINE, "-t", "blif", "-o", str(direct)],
+                             capture_output=True, text=True)
+        secs = time.perf_counter() - t
+        same = res.returncode == 0 and direct.read_bytes() == blif.read_bytes()
+        print(f"  lutopt -p {PIPELINE} -t blif: {secs:.2f} s (exit {res.returncode}); "
+              f"{'the same BLIF' if same else 'DIFFERENT BLIF'}")
         # the same flow in one process through the Python API (no MLIR text in between)
         blif2 = tmp / "mapped_api.blif"
         res = subprocess.run([sys.executable, __file__, "--api-flow", str(aig), str(blif2)], capture_output=True,
