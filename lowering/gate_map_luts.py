@@ -7,11 +7,18 @@ a 1-bit result. Outputs that are constants become `arith.constant`; outputs that
 inputs are forwarded.
 
 Options: `lut-size` (K, 3..8, default 6), `cut-limit` (priority cuts per node, default 8).
+
+Netlists of `PROGRESS_GATES` gates or more show a status line on stderr while they are
+mapped (the current round, LUTs and depth) when stderr is a terminal or
+`LUTOPT_PROGRESS=1`, and a summary line when done.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import sys
+import time
+from dataclasses import dataclass, replace
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -19,6 +26,35 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from lutopt.diagnostics import LutoptError
+
+PROGRESS_GATES = 20_000
+
+
+def _show_progress() -> bool:
+    return os.environ.get("LUTOPT_PROGRESS") == "1" or (
+        os.environ.get("LUTOPT_PROGRESS") != "0" and sys.stderr.isatty()
+    )
+
+
+def _map_with_status(net, params, prefix: str):
+    """`lut_map` with a status line on stderr: live (rewritten in place) on a terminal,
+    only the summary otherwise."""
+    from lutopt.logic.mapping import lut_map
+
+    live = sys.stderr.isatty()
+    start = time.perf_counter()
+
+    def status(r) -> None:
+        sys.stderr.write(f"\r{prefix}, round {r.name}: {r.luts} LUTs, depth {r.depth}\x1b[K")
+        sys.stderr.flush()
+
+    cover, stats = lut_map(net, replace(params, progress=status) if live else params)
+    lead, end = ("\r", "\x1b[K\n") if live else ("", "\n")
+    sys.stderr.write(
+        f"{lead}{prefix} -> {stats.luts} {params.lut_size}-LUTs, depth {stats.depth} "
+        f"({time.perf_counter() - start:.1f} s){end}"
+    )
+    return cover, stats
 
 
 @dataclass(frozen=True)
@@ -41,7 +77,10 @@ class GateMapLuts(ModulePass):
             raise LutoptError(f"{self.name}: {problem}")
         for nop in [o for o in op.walk() if isinstance(o, GateNetlistOp)]:
             net = netlist_of(nop)
-            cover, _stats = lut_map(net, params)
+            if net.num_gates >= PROGRESS_GATES and _show_progress():
+                cover, _stats = _map_with_status(net, params, f"{self.name}: {net.num_gates} gates")
+            else:
+                cover, _stats = lut_map(net, params)
             new_ops, outs = cover_to_lut_ops(cover, list(nop.inputs), loc_op=nop)
             Rewriter.insert_op(new_ops, InsertPoint.before(nop))
             for res, value in zip(nop.results, outs):

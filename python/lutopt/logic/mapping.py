@@ -28,6 +28,7 @@ The kernels are compiled with numba (cached on disk after the first call).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,6 +78,8 @@ class MapParams:
     """Extra LUT levels allowed above the optimum depth during area recovery (0: keep the
     optimum depth)."""
     verbose: bool = False
+    progress: Callable[[MapRound], None] | None = field(default=None, compare=False)
+    """Called after every round with its figures (the `gate-map-luts` status line)."""
 
     def check(self) -> str | None:
         if not (MIN_LUT_SIZE <= self.lut_size <= MAX_LUT_SIZE):
@@ -343,6 +346,8 @@ def _round(st: _State, ctx: _Context, label: str, name: str, mode: int, sortmode
     luts, depth, edges = _update(st, ctx)
     seconds = time.perf_counter() - t0
     ctx.stats.rounds.append(MapRound(f"{label}:{name}", luts, depth, edges, seconds))
+    if ctx.params.progress is not None:
+        ctx.params.progress(ctx.stats.rounds[-1])
     ctx.stats.times[name] = ctx.stats.times.get(name, 0.0) + seconds
     return luts, depth
 
@@ -358,4 +363,6 @@ def _expand(st: _State, ctx: _Context, label: str) -> None:
     luts, depth, edges = _update(st, ctx)
     seconds = time.perf_counter() - t0
     ctx.stats.rounds.append(MapRound(f"{label}:expand", luts, depth, edges, seconds))
+    if ctx.params.progress is not None:
+        ctx.params.progress(ctx.stats.rounds[-1])
     ctx.stats.times["expand"] = ctx.stats.times.get("expand", 0.0) + seconds
