@@ -7,8 +7,8 @@ resubstitution, `rsd` depth-preserving, `rs6` small windows (6 leaves, one new A
 SOP refactoring, `rfz` with zero gain (all from aigverse / mockturtle), and `b` lutopt's
 own `balance`. The default is `lutopt.logic.rewrite.DEFAULT_SCRIPT`, chosen by 6-LUTs
 after mapping on the EPFL suite (bench/aig_rewrite.py). The netlist is converted once,
-stays an aigverse AIG between the steps, and comes back as gates 1, 2, 4, 8 with its
-XORs recovered (6, 9) and dead gates removed. Needs the Python package aigverse.
+stays an aigverse AIG between the steps, and comes back as gates of the AND/OR family
+with its XORs recovered (6, 9) and dead gates removed; a final `b` balances the gates. Needs the Python package aigverse.
 """
 
 from __future__ import annotations

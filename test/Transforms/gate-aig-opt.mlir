@@ -10,8 +10,8 @@
 // CHECK:         gate.netlist(%{{.*}}, %{{.*}}, %{{.*}}) {
 // CHECK-NEXT:      g0 = nor i1, i2
 // CHECK-NEXT:      g1 = a_and_not_b i0, g0
-// CHECK-NEXT:      g2 = and i0, i2
-// CHECK-NEXT:      g3 = and i1, g2
+// CHECK-NEXT:      g2 = and i0, i1
+// CHECK-NEXT:      g3 = and i2, g2
 // CHECK-NEXT:      output g1, g3, !g3
 // CHECK-NEXT:    }
 // Any script keeps the outputs; this one ends with four ANDs too.

@@ -149,7 +149,8 @@ def test_algorithm_keeps_the_function(name: str) -> None:
     for k, net in enumerate(random_netlists()):
         out = algorithm(net)
         assert_same_function(net, out, k)
-        assert set(out.fn.tolist()) <= {1, 2, 4, 8, 6, 9}  # an AIG with its XORs recovered
+        # an AIG with its XORs recovered (a final balance may phase ANDs as ORs)
+        assert set(out.fn.tolist()) <= {1, 2, 4, 8, 7, 11, 13, 14, 6, 9}
 
 
 def test_rewriting_saves_ands_and_reports() -> None:
