@@ -130,6 +130,7 @@ def _gate_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
     return {
         "gate-strash": factory("gate_strash", "GateStrash"),
+        "gate-recover-xors": factory("gate_recover_xors", "GateRecoverXors"),
         "gate-const-prop": factory("gate_const_prop", "GateConstProp"),
         "gate-dce": factory("gate_dce", "GateDce"),
         "gate-double-inversion": factory("gate_double_inversion", "GateDoubleInversion"),

@@ -34,6 +34,7 @@ import numpy as np
 
 from lutopt.diagnostics import LutoptError
 from lutopt.logic.netlist import GateNetlist
+from lutopt.logic.simplify import recover_xors
 
 if TYPE_CHECKING:
     from aigverse.networks import Aig
@@ -85,39 +86,6 @@ def netlist_to_aig(net: GateNetlist) -> Aig:
         raise LutoptError(f"cannot convert to an AIG: {problem}")
     networks = aigverse_module("converting a gate netlist to an AIG").networks
     return networks.AigIndexList(netlist_index_list(net).tolist()).to_aig()
-
-
-def recover_xors(net: GateNetlist) -> GateNetlist:
-    """The netlist with every AND of two complemented ANDs that is an XOR of their common
-    fanins, `~(x' & y') & ~(~x' & ~y')` with x' = x ^ cx, y' = y ^ cy, turned into one
-    XOR (or XNOR) gate of x and y. Vectorised; no gate is added or removed (the inner
-    ANDs may become dead)."""
-    base = 1 + net.num_inputs
-    fn, a, b = net.fn, net.a.astype(np.int64), net.b.astype(np.int64)
-    # complement of each fanin of an AND-family gate with f(0,0) = 0 (functions 1, 2, 4, 8)
-    comp_a = np.isin(fn, (4, 8)).astype(np.int64)
-    comp_b = np.isin(fn, (2, 8)).astype(np.int64)
-    and_like = np.isin(fn, (1, 2, 4, 8))
-    cand = np.flatnonzero((fn == 8) & (a >= base) & (b >= base))
-    if len(cand) == 0:
-        return net
-    p, q = a[cand] - base, b[cand] - base
-    ok = and_like[p] & and_like[q]
-    pa, pb, qa, qb = a[p], b[p], a[q], b[q]
-    same = ((pa == qa) & (pb == qb)) | ((pa == qb) & (pb == qa))
-    swapped = pa != qa  # q's fanins in the other order (only when they differ)
-    q_ca = np.where(swapped, comp_b[q], comp_a[q])
-    q_cb = np.where(swapped, comp_a[q], comp_b[q])
-    opposite = (comp_a[p] != q_ca) & (comp_b[p] != q_cb) & (pa != pb)
-    hit = ok & same & opposite
-    g = cand[hit]
-    out_fn = fn.copy()
-    out_a, out_b = net.a.copy(), net.b.copy()
-    out_fn[g] = _XOR_FN[(comp_a[p[hit]] ^ comp_b[p[hit]])]
-    out_a[g] = pa[hit]
-    out_b[g] = pb[hit]
-    return GateNetlist(net.num_inputs, out_fn.astype(np.uint8), out_a, out_b, net.outputs, net.output_neg,
-                       net.input_names, net.output_names)
 
 
 def index_list_netlist(
