@@ -8,7 +8,11 @@ SOP refactoring, `rfz` with zero gain (all from aigverse / mockturtle), and `b` 
 own `balance`. The default is `lutopt.logic.rewrite.DEFAULT_SCRIPT`, chosen by 6-LUTs
 after mapping on the EPFL suite (bench/aig_rewrite.py). The netlist is converted once,
 stays an aigverse AIG between the steps, and comes back as gates of the AND/OR family
-with its XORs recovered (6, 9) and dead gates removed; a final `b` balances the gates. Needs the Python package aigverse.
+with its XORs recovered (6, 9) and dead gates removed; a final `b` balances the gates.
+`probe-gain=F` (a fraction, default 0: off) makes the first step a probe: when it removes
+fewer than F of the AND gates the rest of the script is skipped (`lower-to-luts` uses
+0.005, so networks that rewriting cannot shrink cost one step). Needs the Python package
+aigverse.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class GateAigOpt(ModulePass):
     name = "gate-aig-opt"
 
     script: str = DEFAULT_SCRIPT.replace(";", ",")
+    probe_gain: float = 0.0
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from lutopt.diagnostics import LutoptError
@@ -42,4 +47,6 @@ class GateAigOpt(ModulePass):
             steps = " ".join(parse_script(self.script))
         except LutoptError as e:
             raise LutoptError(f"{self.name}: {e.message}") from None
-        transform_netlists(op, lambda net: optimize(net, steps))
+        if not 0.0 <= self.probe_gain < 1.0:
+            raise LutoptError(f"{self.name}: probe-gain must be a fraction in [0, 1), got {self.probe_gain}")
+        transform_netlists(op, lambda net: optimize(net, steps, probe_gain=self.probe_gain))

@@ -22,6 +22,11 @@ class NamedPipeline(ModulePass):
             p.apply(ctx, op)
 
 
+REWRITE_PROBE_GAIN = 0.005
+"""lower-to-luts skips the rest of the AIG script when its first step saves less than this
+fraction of the ANDs."""
+
+
 def _check_lut_size(pipeline: str, k: int | None) -> None:
     if k is not None and not 3 <= k <= 8:
         raise LutoptError(f"{pipeline}: lut-size must be between 3 and 8, got {k}")
@@ -33,9 +38,11 @@ class LowerToLuts(NamedPipeline):
     most K one-bit operands and a one-bit result (plus comb.extract / comb.concat for the
     bits of multi-bit codes at function boundaries).
 
-    nn-to-lut (absorption) -> gate-const-prop, gate-strash, gate-dce (lutopt's default
-    logic optimisation) [-> gate-aig-opt with `rewrite=true`] -> gate-map-luts (cut-based
-    mapping of gate netlists) -> lut-decompose (tables covered on their truth tables).
+    nn-to-lut (absorption) -> gate-const-prop, gate-recover-xors, gate-strash, gate-dce
+    (lutopt's default logic clean-up) -> gate-aig-opt{probe-gain=0.005} (AIG rewriting,
+    resubstitution, refactoring, balancing; `rewrite=false` leaves it out) -> gate-map-luts
+    (cut-based mapping of gate netlists) -> lut-decompose (tables covered on their truth
+    tables).
     """
 
     name = "lower-to-luts"
@@ -44,26 +51,28 @@ class LowerToLuts(NamedPipeline):
     effort: int = 2
     """lut-decompose's effort: 0 plain decision diagrams (fast), 1 with functional
     decomposition, 2 with Shannon expansion too (fewest LUTs, slowest)."""
-    rewrite: bool = False
+    rewrite: bool = True
     """Run gate-aig-opt (AIG rewriting, resubstitution and refactoring by aigverse, then
     balancing) before mapping: about 11% fewer 6-LUTs at no greater depth on the EPFL
-    suite, no gain on random difflogic-like netlists, about 14 s more on 256k gates (see
-    docs/lut-mapping.md)."""
+    suite (see docs/lut-mapping.md). Its first step is a probe: a netlist that it shrinks
+    by less than 0.5% (random difflogic-like networks) is left as it was, after one step
+    (about 3 s on 256k gates) instead of the whole script (about 14 s)."""
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.gate_const_prop import GateConstProp
         from lutopt.lowering.gate_dce import GateDce
         from lutopt.lowering.gate_map_luts import GateMapLuts
+        from lutopt.lowering.gate_recover_xors import GateRecoverXors
         from lutopt.lowering.gate_strash import GateStrash
         from lutopt.lowering.lut_decompose import LutDecompose
         from lutopt.lowering.nn_to_lut import NnToLut
 
         _check_lut_size("lower-to-luts", self.lut_size)
-        logic: list[ModulePass] = [GateConstProp(), GateStrash(), GateDce()]
+        logic: list[ModulePass] = [GateConstProp(), GateRecoverXors(), GateStrash(), GateDce()]
         if self.rewrite:
             from lutopt.lowering.gate_aig_opt import GateAigOpt
 
-            logic.append(GateAigOpt())
+            logic.append(GateAigOpt(probe_gain=REWRITE_PROBE_GAIN))
         return [
             NnToLut(),
             *logic,
@@ -77,8 +86,9 @@ class LowerToRtl(NamedPipeline):
     """Takes whatever levels are present down to rtl (`hw`/`comb`/`seq`).
 
     Options: `lut-size` (K; when given, tables are covered by K-input LUTs first),
-    `pipeline-stages` (N ranks of registers; the design's latency is N cycles) and
-    `effort` (0..2, how hard the covering works on tables; see lower-to-luts).
+    `pipeline-stages` (N ranks of registers; the design's latency is N cycles),
+    `effort` (0..2, how hard the covering works on tables) and `rewrite` (AIG rewriting of
+    gate netlists before mapping); see lower-to-luts.
     """
 
     name = "lower-to-rtl"
@@ -87,6 +97,8 @@ class LowerToRtl(NamedPipeline):
     pipeline_stages: int = 0
     effort: int = 2
     """Covering effort when `lut-size` is given (see lower-to-luts)."""
+    rewrite: bool = True
+    """AIG rewriting of gate netlists before mapping (see lower-to-luts)."""
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.lut_to_rtl import ConvertLutToRtl
@@ -99,7 +111,7 @@ class LowerToRtl(NamedPipeline):
         from lutopt.lowering.nn_to_lut import NnToLut
 
         if self.lut_size is not None:
-            passes: list[ModulePass] = [LowerToLuts(lut_size=self.lut_size, effort=self.effort)]
+            passes: list[ModulePass] = [LowerToLuts(lut_size=self.lut_size, effort=self.effort, rewrite=self.rewrite)]
         else:
             # nn-to-lut first: a no-op unless the input is a network (torch-mlir's output);
             # gate netlists have no rtl form of their own, so they are mapped to 6-LUTs.

@@ -1,12 +1,16 @@
 // REQUIRES: aigverse
-// lower-to-luts{rewrite=true} runs gate-aig-opt between lutopt's own logic passes and the
-// mapper; without the option it does not.
-// RUN: lutopt %s -p 'lower-to-luts{lut-size=4 rewrite=true}' --time-passes 2>&1 | filecheck %s --check-prefix=PASSES
-// RUN: lutopt %s -p 'lower-to-luts{lut-size=4}' --time-passes 2>&1 | filecheck %s --check-prefix=PLAIN
-// RUN: lutopt %s -p 'lower-to-luts{lut-size=4 rewrite=true}' | filecheck %s
-// RUN: lutopt %s -p 'lower-to-luts{lut-size=4 rewrite=true}' --check-passes > /dev/null
+// lower-to-luts runs gate-aig-opt (with its probe step) between lutopt's own logic passes
+// and the mapper; rewrite=false leaves it out.
+// RUN: lutopt %s -p 'lower-to-luts{lut-size=4}' --time-passes 2>&1 | filecheck %s --check-prefix=PASSES
+// RUN: lutopt %s -p 'lower-to-luts{lut-size=4 rewrite=false}' --time-passes 2>&1 | filecheck %s --check-prefix=PLAIN
+// RUN: lutopt %s -p 'lower-to-rtl{lut-size=4 rewrite=false}' --time-passes 2>&1 | filecheck %s --check-prefix=PLAIN
+// RUN: lutopt %s -p 'lower-to-luts{lut-size=4}' | filecheck %s
+// RUN: lutopt %s -p 'lower-to-luts{lut-size=4}' --check-passes > /dev/null
 
-// PASSES:      gate-dce:
+// PASSES:      gate-const-prop:
+// PASSES-NEXT: gate-recover-xors:
+// PASSES-NEXT: gate-strash:
+// PASSES-NEXT: gate-dce:
 // PASSES-NEXT: gate-aig-opt:
 // PASSES-NEXT: gate-map-luts:
 // PLAIN:       gate-dce:

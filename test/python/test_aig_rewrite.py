@@ -244,3 +244,28 @@ def test_rewriting_before_mapping_saves_luts() -> None:
     assert rewritten.num_luts < plain.num_luts
     assert rewritten.depth() <= plain.depth()
     assert equivalent_by_simulation(net, rewritten, words=64)
+
+
+
+def test_probe_step_stops_a_script_that_gains_nothing() -> None:
+    """With probe_gain, a netlist that the first step cannot shrink comes back unchanged
+    after that one step; one that it can shrink gets the whole script."""
+    # a balanced tree of ANDs over distinct inputs: nothing to rewrite
+    b = NetlistBuilder(16)
+    level = [NetlistBuilder.input(k) for k in range(16)]
+    while len(level) > 1:
+        level = [b.gate(1, level[i], level[i + 1]) for i in range(0, len(level), 2)]
+    tree = b.build([level[0]])
+    st = AigOptStats()
+    assert optimize(tree, "rw; rs; rf; b", st, probe_gain=0.005) is tree
+    assert st.stopped_early and [s.name for s in st.steps] == ["rw"]
+    # a redundant netlist: the probe gains, the script goes on
+    redundant = random_layered(12, 1500, width=12, seed=3)
+    st = AigOptStats()
+    out = optimize(redundant, "rw; rs; rf; b", st, probe_gain=0.005)
+    assert not st.stopped_early and [s.name for s in st.steps] == ["rw", "rs", "rf", "b"]
+    assert st.ands_after < st.ands_before
+    vec = np.random.default_rng(1).integers(0, 2**63, size=(12, 8), dtype=np.uint64)
+    assert np.array_equal(out.simulate(vec), redundant.simulate(vec))
+    with pytest.raises(Exception, match="probe-gain"):
+        run_passes(parse_module(emit(netlist_module(tree, "t"))), "gate-aig-opt{probe-gain=1.5}")

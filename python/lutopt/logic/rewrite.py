@@ -123,11 +123,14 @@ class AigOptStats:
     depth_after: int = 0
     seconds: float = 0.0
     steps: list[AigStep] = field(default_factory=list)
+    stopped_early: bool = False
+    """The first step gained less than `probe_gain`: the rest of the script was skipped."""
 
     def report(self) -> str:
         head = (
             f"aig: ANDs {self.ands_before} -> {self.ands_after} ({self.gates_after} gates with XORs), "
             f"depth {self.depth_before} -> {self.depth_after}, {self.seconds:.3f} s"
+            + (" (stopped after the probe step)" if self.stopped_early else "")
         )
         lines = [head]
         lines += [f"  {s.name:<6} {s.ands:>8} ANDs  depth {s.depth:>5}  {s.seconds:7.3f} s" for s in self.steps]
@@ -217,10 +220,17 @@ def optimize(
     net: GateNetlist,
     script: str | list[tuple[str, Any]] = DEFAULT_SCRIPT,
     stats: AigOptStats | None = None,
+    probe_gain: float = 0.0,
 ) -> GateNetlist:
     """The netlist after the AIG optimisation steps of `script`: a string of step names
     (`SCRIPT_STEPS`) or a list of (kind, params) with kind "rewrite", "resub",
-    "refactor" or "balance"."""
+    "refactor" or "balance".
+
+    With `probe_gain` > 0 the first step is a probe: when it removes fewer than that
+    fraction of the AND gates, the rest of the script is skipped (`stats.stopped_early`)
+    and `net` is returned unchanged (a probe that gains nothing may still make the AIG
+    deeper). Netlists that rewriting cannot shrink (random difflogic-like networks: 0.05%
+    from the first `rw` on 256k gates) then cost one step instead of the whole script."""
     if isinstance(script, str):
         steps = [(name, *SCRIPT_STEPS[name]) for name in parse_script(script)]
     else:
@@ -258,6 +268,12 @@ def optimize(
         else:
             raise LutoptError(f"unknown AIG optimisation step kind '{kind}'")
         st.steps.append(AigStep(name, int(aig.num_gates), aig_depth(aig), time.perf_counter() - t))
+        if i == 0 and probe_gain > 0 and len(steps) > 1 and \
+                st.ands_before - int(aig.num_gates) < probe_gain * st.ands_before:
+            st.stopped_early = True
+            st.ands_after, st.gates_after, st.depth_after = st.ands_before, net.num_gates, st.depth_before
+            st.seconds = time.perf_counter() - start
+            return net
     if out is None:
         out = remove_dead_gates(aig_to_netlist(aig, *names))
     st.ands_after = int(aig.num_gates)
