@@ -5,7 +5,9 @@
     .venv/bin/python bench/map_epfl.py --random                      # 256k-gate network flow
 
 EPFL circuits (default folder ../shared/benchmarks/epfl from the repository root): for each
-AIGER file, lutopt's `lut_map` (K = 6 by default) is compared with ABC's `strash; if -K 6`
+AIGER file, lutopt (the gate-level passes of `lower-to-luts`, AIG rewriting included, then
+its mapper `lut_map`; `--logic no-rewrite` or `--logic mapper` for less; K = 6 by default;
+its time includes the gate passes) is compared with ABC's `strash; if -K 6`
 and `strash; dch -f; if -K 6; mfs2` on the same machine. LUTs are nodes with at least one
 input (ABC's `nd` also counts a constant node, which needs no LUT; it is taken out from the
 BLIF ABC writes), depth is LUT levels, times are wall seconds (ABC's include reading the
@@ -51,6 +53,11 @@ ABC = shutil.which("berkeley-abc") or shutil.which("yosys-abc")
 IF_SCRIPT = "strash; if -K {k}"
 PIPELINE = "lower-to-luts{lut-size=6}"
 DCH_SCRIPT = "strash; dch -f; if -K {k}; mfs2"
+LOGIC_LABELS = {
+    "default": "lower-to-luts' gate passes (with AIG rewriting), then the mapper",
+    "no-rewrite": "lower-to-luts{rewrite=false}'s gate passes, then the mapper",
+    "mapper": "the mapper alone on the AIG as read",
+}
 
 
 # --------------------------------------------------------------------------------- ABC
@@ -142,6 +149,25 @@ def print_summary(rows: list[tuple], names: tuple[str, str]) -> None:
 # --------------------------------------------------------------------------------- EPFL
 
 
+def lutopt_logic(net, k: int, logic: str):
+    """The netlist after the gate-level passes that `lower-to-luts{lut-size=K}` runs before
+    its mapper (taken from the pipeline itself): `default` as it is, `no-rewrite` with
+    rewrite=false, `mapper` none (the mapper alone)."""
+    if logic == "mapper":
+        return net
+    from lutopt.api import run_passes
+    from lutopt.dialects.gate import GateNetlistOp, netlist_of
+    from lutopt.logic.exchange import netlist_module
+    from lutopt.lowering.pipelines import LowerToLuts
+
+    passes = [p for p in LowerToLuts(lut_size=k, rewrite=logic == "default").expand()
+              if p.name.startswith("gate-") and p.name != "gate-map-luts"]
+    module = netlist_module(net, "c")
+    run_passes(module, passes, verify=False)
+    (op,) = [o for o in module.walk() if isinstance(o, GateNetlistOp)]
+    return netlist_of(op)
+
+
 def bench_epfl(args) -> int:
     from lutopt.logic.aiger import read_aiger
     from lutopt.logic.cover import cover_to_blif
@@ -165,7 +191,7 @@ def bench_epfl(args) -> int:
     lut_map(read_aiger((files[0]).read_bytes(), files[0].name), params)
 
     flows = (IF_SCRIPT.format(k=k), DCH_SCRIPT.format(k=k))
-    print(f"K = {k}; LUTs / depth / seconds")
+    print(f"K = {k}; LUTs / depth / seconds; lutopt: {LOGIC_LABELS[args.logic]}")
     print(f"{'circuit':<11} {'gates':>7} | {'lutopt':^20} | {'ABC ' + flows[0]:^20} | {'ABC dch; if; mfs2':^20} | equiv")
     rows = []
     failures = 0
@@ -175,7 +201,7 @@ def bench_epfl(args) -> int:
             t0 = time.perf_counter()
             try:
                 net = read_aiger(f.read_bytes(), f.name)
-                cover, stats = with_timeout(args.timeout, lut_map, net, params)
+                cover, stats = with_timeout(args.timeout, lambda n: lut_map(lutopt_logic(n, k, args.logic), params), net)
                 ours = (cover.num_luts, cover.depth(), time.perf_counter() - t0)
             except Timeout:
                 ours, cover, net = None, None, read_aiger(f.read_bytes(), f.name)
@@ -230,7 +256,7 @@ def bench_neurons(args) -> int:
         return 1
     k = args.lut_size
     flows = (f"collapse; strash; dch -f; if -K {k}; mfs2", f"collapse; strash; if -K {k}")
-    print(f"K = {k}; LUTs / depth / seconds")
+    print(f"K = {k}; LUTs / depth / seconds; lutopt: {LOGIC_LABELS[args.logic]}")
     print(f"{'table':<8} | {'lutopt':^20} | {'ABC collapse; dch; if; mfs2':^20} | {'ABC collapse; if':^20} | equiv")
     rows = []
     failures = 0
@@ -370,6 +396,8 @@ def main() -> int:
     ap.add_argument("--random", action="store_true", help="the 256k-gate random network flow instead")
     ap.add_argument("--random-gates", type=int, default=256_000)
     ap.add_argument("--random-inputs", type=int, default=1024)
+    ap.add_argument("--logic", choices=list(LOGIC_LABELS), default="default",
+                    help="what lutopt runs before its mapper on each circuit (default: what lower-to-luts runs)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if args.neurons:
