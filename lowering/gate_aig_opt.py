@@ -9,10 +9,10 @@ own `balance`. The default is `lutopt.logic.rewrite.DEFAULT_SCRIPT`, chosen by 6
 after mapping on the EPFL suite (bench/aig_rewrite.py). The netlist is converted once,
 stays an aigverse AIG between the steps, and comes back as gates of the AND/OR family
 with its XORs recovered (6, 9) and dead gates removed; a final `b` balances the gates.
-`probe-gain=F` (a fraction, default 0: off) makes the first step a probe: when it removes
-fewer than F of the AND gates the rest of the script is skipped (`lower-to-luts` uses
-0.005, so networks that rewriting cannot shrink cost one step). Needs the Python package
-aigverse.
+`probe-gain=F` (a fraction, default 0: off) runs a probe first (one resubstitution step
+on a copy): when it removes fewer than F of the AND gates the script is skipped, all but a
+closing `b` (`lower-to-luts` uses 0.005, so networks that rewriting cannot shrink cost one
+cheap step). Needs the Python package aigverse.
 """
 
 from __future__ import annotations

@@ -54,9 +54,9 @@ class LowerToLuts(NamedPipeline):
     rewrite: bool = True
     """Run gate-aig-opt (AIG rewriting, resubstitution and refactoring by aigverse, then
     balancing) before mapping: about 11% fewer 6-LUTs at no greater depth on the EPFL
-    suite (see docs/lut-mapping.md). Its first step is a probe: a netlist that it shrinks
-    by less than 0.5% (random difflogic-like networks) is left as it was, after one step
-    (about 3 s on 256k gates) instead of the whole script (about 14 s)."""
+    suite (see docs/lut-mapping.md). A probe decides first: a netlist that one
+    resubstitution step shrinks by less than 0.5% (random difflogic-like networks) is
+    only balanced (about 3 s on 256k gates instead of about 14 s for the whole script)."""
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.gate_const_prop import GateConstProp

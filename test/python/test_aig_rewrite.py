@@ -248,8 +248,8 @@ def test_rewriting_before_mapping_saves_luts() -> None:
 
 
 def test_probe_step_stops_a_script_that_gains_nothing() -> None:
-    """With probe_gain, a netlist that the first step cannot shrink comes back unchanged
-    after that one step; one that it can shrink gets the whole script."""
+    """With probe_gain, a netlist that the probe cannot shrink skips the script (all but a
+    closing `b`); one that it can shrink gets the whole script."""
     # a balanced tree of ANDs over distinct inputs: nothing to rewrite
     b = NetlistBuilder(16)
     level = [NetlistBuilder.input(k) for k in range(16)]
@@ -257,14 +257,26 @@ def test_probe_step_stops_a_script_that_gains_nothing() -> None:
         level = [b.gate(1, level[i], level[i + 1]) for i in range(0, len(level), 2)]
     tree = b.build([level[0]])
     st = AigOptStats()
-    assert optimize(tree, "rw; rs; rf; b", st, probe_gain=0.005) is tree
-    assert st.stopped_early and [s.name for s in st.steps] == ["rw"]
-    # a redundant netlist: the probe gains, the script goes on
+    assert optimize(tree, "rw; rs; rf", st, probe_gain=0.005) is tree
+    assert st.stopped_early and st.steps == [] and st.probe is not None
+    # a chain of ANDs: the probe gains nothing, the closing balance still shortens it
+    b = NetlistBuilder(16)
+    x = NetlistBuilder.input(0)
+    for k in range(1, 16):
+        x = b.gate(1, x, NetlistBuilder.input(k))
+    chain = b.build([x])
+    st = AigOptStats()
+    out = optimize(chain, "rw; rs; rf; b", st, probe_gain=0.005)
+    assert st.stopped_early and [s.name for s in st.steps] == ["b"]
+    assert st.depth_before == 15 and st.depth_after == 4 and out.num_gates == 15
+    vec = np.random.default_rng(2).integers(0, 2**63, size=(16, 4), dtype=np.uint64)
+    assert np.array_equal(out.simulate(vec), chain.simulate(vec))
+    # a redundant netlist: the probe gains, the script runs
     redundant = random_layered(12, 1500, width=12, seed=3)
     st = AigOptStats()
     out = optimize(redundant, "rw; rs; rf; b", st, probe_gain=0.005)
     assert not st.stopped_early and [s.name for s in st.steps] == ["rw", "rs", "rf", "b"]
-    assert st.ands_after < st.ands_before
+    assert st.probe.ands < st.ands_before and st.ands_after < st.ands_before
     vec = np.random.default_rng(1).integers(0, 2**63, size=(12, 8), dtype=np.uint64)
     assert np.array_equal(out.simulate(vec), redundant.simulate(vec))
     with pytest.raises(Exception, match="probe-gain"):
