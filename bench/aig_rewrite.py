@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from map_epfl import ABC, DEFAULT_EPFL, abc_cec, geomean, run_abc
+from map_epfl import ABC, DEFAULT_EPFL, abc_cec, epfl_files, geomean, run_abc
 
 # resyn2 spelled out: berkeley-abc without an abc.rc does not know the alias
 RESYN2 = ("balance; rewrite; refactor; balance; rewrite; rewrite -z; balance; refactor -z; "
@@ -163,15 +163,8 @@ def bench_epfl(args) -> int:
     from lutopt.logic.mapping import MapParams, lut_map
     from lutopt.logic.rewrite import DEFAULT_SCRIPT, rewrite
 
-    folder = Path(args.folder)
-    files = sorted(folder.glob("*.aig"))
-    if args.only:
-        keep = set(args.only.split(","))
-        files = [f for f in files if f.stem in keep]
-    elif not args.hyp:
-        files = [f for f in files if f.stem != "hyp"]
+    files = epfl_files(args)
     if not files:
-        print(f"no .aig files in {folder}", file=sys.stderr)
         return 1
     scripts = [s for s in (args.scripts or "").split("|") if s.strip()]
     flows = select(lutopt_flows(scripts), args)

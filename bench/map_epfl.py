@@ -149,6 +149,21 @@ def print_summary(rows: list[tuple], names: tuple[str, str]) -> None:
 # --------------------------------------------------------------------------------- EPFL
 
 
+def epfl_files(args) -> list[Path]:
+    """The .aig files of `args.folder`: those named by `args.only`, else all but hyp unless
+    `args.hyp`. Says so on stderr when there are none."""
+    folder = Path(args.folder)
+    files = sorted(folder.glob("*.aig"))
+    if args.only:
+        keep = set(args.only.split(","))
+        files = [f for f in files if f.stem in keep]
+    elif not args.hyp:
+        files = [f for f in files if f.stem != "hyp"]
+    if not files:
+        print(f"no .aig files in {folder}", file=sys.stderr)
+    return files
+
+
 def lutopt_logic(net, k: int, logic: str):
     """The netlist after the gate-level passes that `lower-to-luts{lut-size=K}` runs before
     its mapper (taken from the pipeline itself): `default` as it is, `no-rewrite` with
@@ -173,15 +188,8 @@ def bench_epfl(args) -> int:
     from lutopt.logic.cover import cover_to_blif
     from lutopt.logic.mapping import MapParams, lut_map
 
-    folder = Path(args.folder)
-    files = sorted(folder.glob("*.aig"))
-    if args.only:
-        keep = set(args.only.split(","))
-        files = [f for f in files if f.stem in keep]
-    elif not args.hyp:
-        files = [f for f in files if f.stem != "hyp"]
+    files = epfl_files(args)
     if not files:
-        print(f"no .aig files in {folder}", file=sys.stderr)
         return 1
     k = args.lut_size
     params = MapParams(lut_size=k)
