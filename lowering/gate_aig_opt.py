@@ -23,7 +23,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
-from lutopt.dialects.gate import transform_netlists
+from lutopt.dialects.gate import GateNetlistOp, transform_netlists
 from lutopt.logic.rewrite import DEFAULT_SCRIPT
 
 
@@ -42,11 +42,12 @@ class GateAigOpt(ModulePass):
         from lutopt.logic.aigverse_io import aigverse_module
         from lutopt.logic.rewrite import optimize, parse_script
 
-        aigverse_module(self.name)
         try:
             steps = " ".join(parse_script(self.script))
         except LutoptError as e:
             raise LutoptError(f"{self.name}: {e.message}") from None
         if not 0.0 <= self.probe_gain < 1.0:
             raise LutoptError(f"{self.name}: probe-gain must be a fraction in [0, 1), got {self.probe_gain}")
-        transform_netlists(op, lambda net: optimize(net, steps, probe_gain=self.probe_gain))
+        if any(isinstance(o, GateNetlistOp) for o in op.walk()):
+            aigverse_module(self.name)  # needed only when there is a netlist to optimise
+            transform_netlists(op, lambda net: optimize(net, steps, probe_gain=self.probe_gain))

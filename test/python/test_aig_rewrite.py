@@ -204,6 +204,11 @@ def test_missing_aigverse_is_one_line() -> None:
         assert len(lines) == 1 and "Traceback" not in res.stderr
         assert f"{name} needs the Python package aigverse" in lines[0]
         assert res.stdout == ""
+    # without a gate netlist to optimise, lower-to-luts (which runs gate-aig-opt) needs no aigverse
+    tables = REPO / "examples" / "lut" / "tiny_net.mlir"
+    res = subprocess.run([sys.executable, "-c", code.replace(str(src), str(tables)), "lower-to-luts{lut-size=4}"],
+                         check=False, capture_output=True, text=True)
+    assert res.returncode == 0 and "lut.table" in res.stdout, res.stderr
 
 
 @pytest.mark.skipif(ABC is None, reason="berkeley-abc not found: ABC cec skipped")
