@@ -279,7 +279,7 @@ def bench_neurons(args) -> int:
         return 1
     k = args.lut_size
     flows = (f"collapse; strash; dch -f; if -K {k}; mfs2", f"collapse; strash; if -K {k}")
-    print(f"K = {k}; LUTs / depth / seconds; lutopt: {LOGIC_LABELS[args.logic]}")
+    print(f"K = {k}; LUTs / depth / seconds; lutopt: its table decomposition (lut-decompose, as lower-to-luts covers tables)")
     print(f"{'table':<8} | {'lutopt':^20} | {'ABC collapse; dch; if; mfs2':^20} | {'ABC collapse; if':^20} | equiv")
     rows = []
     failures = 0
