@@ -206,9 +206,7 @@ SCRIPT_STEPS: dict[str, tuple[str, Any]] = {
     "rfz": ("refactor", RefactorParams(allow_zero_gain=True)),
     "b": ("balance", None),
 }
-# The first rewriting preserves depth: on the 14 EPFL circuits (bench/aig_rewrite.py) the
-# mapped 6-LUT depth geomean drops 0.07% (sqrt 1022 -> 1010 levels) for +0.2% LUTs.
-DEFAULT_SCRIPT = "rwd; rs; rf; rwz; rs; rw; b"
+DEFAULT_SCRIPT = "rw; rs; rf; rwz; rs; rw; b"
 PROBE_STEP = "rs"
 """The probe of `optimize(..., probe_gain=F)`: resubstitution, the cheapest step, which also
 finds the redundancy of circuits that cut rewriting does not shrink (adder: 12% of the
