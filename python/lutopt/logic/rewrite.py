@@ -31,7 +31,7 @@ stats object that collects AND counts, AIG depths and times.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from lutopt.diagnostics import LutoptError
@@ -151,36 +151,20 @@ def aig_depth(aig: Any) -> int:
 # ------------------------------------------------------------------------------ steps
 
 
-def _rewrite_aig(aig: Any, p: RewriteParams) -> Any:
-    algorithms = aigverse_module("gate-rewrite").algorithms
-    return algorithms.aig_cut_rewriting(
-        aig,
-        cut_size=p.cut_size,
-        cut_limit=p.cut_limit,
-        allow_zero_gain=p.allow_zero_gain,
-        preserve_depth=p.preserve_depth,
-        use_dont_cares=p.use_dont_cares,
-    )
+# step kind -> (the aigverse algorithm, the pass named in a missing-aigverse error); the
+# params objects' fields are the algorithm's keyword arguments
+_ALGORITHMS = {
+    "rewrite": ("aig_cut_rewriting", "gate-rewrite"),
+    "resub": ("aig_resubstitution", "gate-resub"),
+    "refactor": ("sop_refactoring", "gate-refactor"),
+}
 
 
-def _resub_aig(aig: Any, p: ResubParams) -> Any:
-    algorithms = aigverse_module("gate-resub").algorithms
-    return algorithms.aig_resubstitution(
-        aig,
-        max_pis=p.max_pis,
-        max_divisors=p.max_divisors,
-        max_inserts=p.max_inserts,
-        preserve_depth=p.preserve_depth,
-        use_dont_cares=p.use_dont_cares,
-        window_size=p.window_size,
-    )
-
-
-def _refactor_aig(aig: Any, p: RefactorParams) -> Any:
-    algorithms = aigverse_module("gate-refactor").algorithms
-    return algorithms.sop_refactoring(
-        aig, max_pis=p.max_pis, allow_zero_gain=p.allow_zero_gain, use_dont_cares=p.use_dont_cares
-    )
+def _run_step(kind: str, aig: Any, p: RewriteParams | ResubParams | RefactorParams) -> Any:
+    """One aigverse algorithm on `aig` with the knobs of `p`."""
+    name, what = _ALGORITHMS[kind]
+    algorithms = aigverse_module(what).algorithms
+    return getattr(algorithms, name)(aig, **asdict(p))
 
 
 def _balance_aig(aig: Any, names: tuple[list[str] | None, list[str] | None]) -> Any:
@@ -211,11 +195,7 @@ PROBE_STEP = "rs"
 """The probe of `optimize(..., probe_gain=F)`: resubstitution, the cheapest step, which also
 finds the redundancy of circuits that cut rewriting does not shrink (adder: 12% of the
 ANDs by `rs`, none by `rw`)."""
-_STEP_KINDS = {
-    "rewrite": lambda aig, p: _rewrite_aig(aig, p),
-    "resub": lambda aig, p: _resub_aig(aig, p),
-    "refactor": lambda aig, p: _refactor_aig(aig, p),
-}
+
 """The script `optimize` runs by default (chosen on the EPFL suite, see bench/aig_rewrite.py)."""
 
 
@@ -264,7 +244,7 @@ def optimize(
     if probe_gain > 0 and steps:
         t = time.perf_counter()
         kind, p = SCRIPT_STEPS[PROBE_STEP]
-        probed = _STEP_KINDS[kind](netlist_to_aig(net), p)
+        probed = _run_step(kind, netlist_to_aig(net), p)
         st.probe = AigStep(f"probe:{PROBE_STEP}", int(probed.num_gates), aig_depth(probed), time.perf_counter() - t)
         if st.ands_before - int(probed.num_gates) < probe_gain * st.ands_before:
             st.stopped_early = True
@@ -293,12 +273,8 @@ def optimize(
             depth = aig_depth(netlist_to_aig(out))
             st.steps.append(AigStep(name, int(aig.num_gates), depth, time.perf_counter() - t))
             break
-        if kind == "rewrite":
-            aig = _rewrite_aig(aig, p)
-        elif kind == "resub":
-            aig = _resub_aig(aig, p)
-        elif kind == "refactor":
-            aig = _refactor_aig(aig, p)
+        if kind in _ALGORITHMS:
+            aig = _run_step(kind, aig, p)
         elif kind == "balance":
             aig = _balance_aig(aig, names)
         else:
