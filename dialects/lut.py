@@ -334,7 +334,10 @@ def _parse_plain_form(cls: type[TableOp], parser: Parser) -> TableOp | None:
         text = m.group(2)
         if text.startswith("["):
             body = text[1:-1].strip()
-            entries = [int(e) for e in body.split(",")] if body else []
+            try:
+                entries = [int(e) for e in body.split(",")] if body else []
+            except ValueError:  # "1-2", an empty entry: the general parser reports it
+                return None
             table = dense_table_attr(np.array(entries, dtype=np.int64).astype(np.uint64), width)
         else:
             try:

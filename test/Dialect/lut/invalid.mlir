@@ -80,3 +80,20 @@ func.func @operand_type_mismatch(%a: i2, %b: i1) -> i1 {
   %y = lut.table(%b, %a) [0, 1, 1, 0] : (i1, i1) -> i1
   func.return %y : i1
 }
+
+// -----
+
+// Malformed entry lists are reported by the general parser, not by the fast one.
+func.func @bad_entry(%a: i1) -> i1 {
+  // expected-error @+1 {{']' expected}}
+  %y = lut.table(%a) [0, 1-] : (i1) -> i1
+  func.return %y : i1
+}
+
+// -----
+
+func.func @empty_entry(%a: i1) -> i1 {
+  // expected-error @+1 {{Expected integer literal}}
+  %y = lut.table(%a) [0,,1] : (i1) -> i1
+  func.return %y : i1
+}
