@@ -15,7 +15,7 @@ level; each table becomes gates by Shannon expansion), `i1` constants and `func.
 from __future__ import annotations
 
 import re
-import numpy as np
+
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
     ArrayAttr,
