@@ -240,35 +240,26 @@ def optimize(
     aig = netlist_to_aig(net)
     st.ands_before = int(aig.num_gates)
     st.depth_before = aig_depth(aig)
+    skipped = False
     if probe_gain > 0 and steps:
         t = time.perf_counter()
         kind, p = SCRIPT_STEPS[PROBE_STEP]
-        probed = _run_step(kind, netlist_to_aig(net), p)
+        probed = _run_step(kind, aig.clone(), p)
         st.probe = AigStep(f"probe:{PROBE_STEP}", int(probed.num_gates), aig_depth(probed), time.perf_counter() - t)
         if st.ands_before - int(probed.num_gates) < probe_gain * st.ands_before:
-            st.stopped_early = True
-            out = net
-            if steps[-1][1] == "balance":
-                # the script's closing balance still runs (lutopt's own: cheap, never adds
-                # gates or levels, and it is what shortens circuits such as max)
-                from lutopt.logic.balance import balance
-
-                t = time.perf_counter()
-                out = remove_dead_gates(balance(net))
-                depth = aig_depth(netlist_to_aig(out))
-                st.steps.append(AigStep(steps[-1][0], st.ands_before, depth, time.perf_counter() - t))
-            st.ands_after, st.gates_after = st.ands_before, out.num_gates
-            st.depth_after = st.steps[-1].depth if st.steps else st.depth_before
-            st.seconds = time.perf_counter() - start
-            return out
-    out: GateNetlist | None = None
+            # the script is skipped, but its closing balance still runs (lutopt's own: cheap,
+            # never adds gates or levels, and it is what shortens circuits such as max)
+            st.stopped_early = skipped = True
+            steps = steps[-1:] if steps[-1][1] == "balance" else []
+    out: GateNetlist | None = net if skipped and not steps else None
     for i, (name, kind, p) in enumerate(steps):
         t = time.perf_counter()
         if kind == "balance" and i == len(steps) - 1:
-            # a final balance stays at the gate level (XORs recovered, never more gates)
+            # a final balance stays at the gate level (XORs recovered, never more gates);
+            # after a skipped script it balances `net` itself
             from lutopt.logic.balance import balance
 
-            out = remove_dead_gates(balance(aig_to_netlist(aig, *names)))
+            out = remove_dead_gates(balance(net if skipped else aig_to_netlist(aig, *names)))
             depth = aig_depth(netlist_to_aig(out))
             st.steps.append(AigStep(name, int(aig.num_gates), depth, time.perf_counter() - t))
             break
