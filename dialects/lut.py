@@ -296,7 +296,7 @@ _CACHE_LIMIT = 1 << 16
 _int_types: dict[int, IntegerType] = {}
 _parsed_tables: dict[tuple[str, int], DenseIntOrFPElementsAttr] = {}
 _printed_tables: dict[DenseIntOrFPElementsAttr, str] = {}
-_verified_signatures: set[tuple] = set()
+_verified_signatures: dict[tuple, bool] = {}
 
 
 def _int_type(width: int) -> IntegerType:
@@ -306,13 +306,10 @@ def _int_type(width: int) -> IntegerType:
     return t
 
 
-def _remember(cache: dict | set, key, value=None) -> None:
+def _remember(cache: dict, key, value) -> None:
     if len(cache) >= _CACHE_LIMIT:
         cache.clear()
-    if isinstance(cache, set):
-        cache.add(key)
-    else:
-        cache[key] = value
+    cache[key] = value
 
 
 def _parse_plain_form(cls: type[TableOp], parser: Parser) -> TableOp | None:
@@ -407,7 +404,7 @@ def _verify(self: TableOp) -> None:
         if key in _verified_signatures:
             return
         _general_verify(self)
-        _remember(_verified_signatures, key)
+        _remember(_verified_signatures, key, True)
         return
     _general_verify(self)
 
