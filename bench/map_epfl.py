@@ -188,7 +188,7 @@ def lutopt_logic(net, k: int, logic: str):
     from lutopt.api import run_passes
     from lutopt.dialects.gate import GateNetlistOp, netlist_of
     from lutopt.logic.exchange import netlist_module
-    from lutopt.lowering.pipelines import LowerToLuts
+    from lutopt.lowering.pipelines.lower_to_luts import LowerToLuts
 
     passes = [p for p in LowerToLuts(lut_size=k, rewrite=logic == "default").expand()
               if p.name.startswith("gate-") and p.name != "gate-map-luts"]

@@ -27,8 +27,8 @@ integer *codes*. The ops:
     kernels do) and its absence rounds the product and the sum separately (MLIR's
     `mulf` + `addf`). Terms with a zero weight have been dropped (they add +-0).
 
-See docs in `lowering/nn_partition.py` for how partitions are found and
-`lowering/nn_absorb.py` for how they become `lut.table` ops.
+See docs in `lowering/conversion/nn_partition.py` for how partitions are found and
+`lowering/conversion/nn_absorb_partitions.py` for how they become `lut.table` ops.
 """
 
 from __future__ import annotations

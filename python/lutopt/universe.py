@@ -3,10 +3,15 @@
 `LUTOPT_UNIVERSE` is an xDSL `Universe`, published through the `xdsl.universe` entry
 point, so plain `xdsl-opt` sees lutopt's dialects and passes. The `lutopt` driver uses
 the same tables. Every entry is a factory, so nothing is imported until it is used.
+
+The tables below are the index of the house: a pass named `level-verb` lives in
+`lowering/conversion/` (it changes the level), `lowering/transforms/<level>/` (it stays
+on one level) or `lowering/pipelines/` (a named pipeline), in a file named after the pass.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from xdsl.ir import Dialect
@@ -14,147 +19,66 @@ from xdsl.passes import ModulePass
 from xdsl.universe import Universe
 from xdsl.utils.target import Target
 
+DIALECTS: dict[str, str] = {
+    "nn": "lutopt.dialects.nn:NN",
+    "lut": "lutopt.dialects.lut:LUT",
+    "gate": "lutopt.dialects.gate:GATE",
+}
 
-def _lut() -> Dialect:
-    from lutopt.dialects.lut import LUT
+PASSES: dict[str, str] = {
+    # pipelines (lowering/pipelines/)
+    "lower-to-rtl": "lutopt.lowering.pipelines.lower_to_rtl:LowerToRtl",
+    "lower-to-luts": "lutopt.lowering.pipelines.lower_to_luts:LowerToLuts",
+    "nn-to-lut": "lutopt.lowering.pipelines.nn_to_lut:NnToLut",
+    # conversions from one level to another (lowering/conversion/)
+    "nn-raise-quantizers": "lutopt.lowering.conversion.nn_raise_quantizers:NnRaiseQuantizers",
+    "nn-partition": "lutopt.lowering.conversion.nn_partition:NnPartition",
+    "nn-absorb-partitions": "lutopt.lowering.conversion.nn_absorb_partitions:NnAbsorbPartitions",
+    "gate-map-luts": "lutopt.lowering.conversion.gate_map_luts:GateMapLuts",
+    "convert-lut-to-rtl": "lutopt.lowering.conversion.convert_lut_to_rtl:ConvertLutToRtl",
+    # transforms within one level (lowering/transforms/<level>/)
+    "nn-fold-constants": "lutopt.lowering.transforms.nn.nn_fold_constants:NnFoldConstants",
+    "lut-decompose": "lutopt.lowering.transforms.lut.lut_decompose:LutDecompose",
+    "gate-strash": "lutopt.lowering.transforms.gate.gate_strash:GateStrash",
+    "gate-recover-xors": "lutopt.lowering.transforms.gate.gate_recover_xors:GateRecoverXors",
+    "gate-const-prop": "lutopt.lowering.transforms.gate.gate_const_prop:GateConstProp",
+    "gate-dce": "lutopt.lowering.transforms.gate.gate_dce:GateDce",
+    "gate-double-inversion": "lutopt.lowering.transforms.gate.gate_double_inversion:GateDoubleInversion",
+    "gate-balance": "lutopt.lowering.transforms.gate.gate_balance:GateBalance",
+    "gate-rewrite": "lutopt.lowering.transforms.gate.gate_rewrite:GateRewrite",
+    "gate-resub": "lutopt.lowering.transforms.gate.gate_resub:GateResub",
+    "gate-refactor": "lutopt.lowering.transforms.gate.gate_refactor:GateRefactor",
+    "gate-aig-opt": "lutopt.lowering.transforms.gate.gate_aig_opt:GateAigOpt",
+    "rtl-pipeline": "lutopt.lowering.transforms.rtl.rtl_pipeline:RtlPipeline",
+    # the pass a target runs before printing (python/lutopt/target/)
+    "prepare-for-verilog": "lutopt.target.verilog:PrepareForVerilog",
+}
 
-    return LUT
+TARGETS: dict[str, str] = {
+    "verilog": "lutopt.target.verilog:VerilogTarget",
+    "blif": "lutopt.target.blif:BlifTarget",
+}
 
 
-def _gate() -> Dialect:
-    from lutopt.dialects.gate import GATE
+def _loader(spec: str) -> Callable[[], object]:
+    module, name = spec.split(":")
 
-    return GATE
+    def load():
+        return getattr(importlib.import_module(module), name)
 
-
-def _nn() -> Dialect:
-    from lutopt.dialects.nn import NN
-
-    return NN
+    return load
 
 
 def lutopt_dialects() -> dict[str, Callable[[], Dialect]]:
-    return {"nn": _nn, "lut": _lut, "gate": _gate}
-
-
-def _nn_passes() -> dict[str, Callable[[], type[ModulePass]]]:
-    """The nn level: from torch-mlir's output to `lut.table` (lowering/nn_*.py)."""
-
-    def fold():
-        from lutopt.lowering.nn_fold_constants import FoldConstants
-
-        return FoldConstants
-
-    def raise_q():
-        from lutopt.lowering.nn_raise_quantizers import RaiseQuantizers
-
-        return RaiseQuantizers
-
-    def partition():
-        from lutopt.lowering.nn_partition import PartitionNetwork
-
-        return PartitionNetwork
-
-    def absorb():
-        from lutopt.lowering.nn_absorb import AbsorbPartitions
-
-        return AbsorbPartitions
-
-    def nn_to_lut():
-        from lutopt.lowering.nn_to_lut import NnToLut
-
-        return NnToLut
-
-    return {
-        "nn-fold-constants": fold,
-        "nn-raise-quantizers": raise_q,
-        "nn-partition": partition,
-        "nn-absorb-partitions": absorb,
-        "nn-to-lut": nn_to_lut,
-    }
+    return {name: _loader(spec) for name, spec in DIALECTS.items()}  # type: ignore[misc]
 
 
 def lutopt_passes() -> dict[str, Callable[[], type[ModulePass]]]:
-    def lut_to_rtl():
-        from lutopt.lowering.lut_to_rtl import ConvertLutToRtl
-
-        return ConvertLutToRtl
-
-    def rtl_pipeline():
-        from lutopt.lowering.pipelining import RtlPipeline
-
-        return RtlPipeline
-
-    def lower_to_rtl():
-        from lutopt.lowering.pipelines import LowerToRtl
-
-        return LowerToRtl
-
-    def lower_to_luts():
-        from lutopt.lowering.pipelines import LowerToLuts
-
-        return LowerToLuts
-
-    def prepare_verilog():
-        from lutopt.lowering.verilog import PrepareForVerilog
-
-        return PrepareForVerilog
-
-    def lut_decompose():
-        from lutopt.lowering.lut_decompose import LutDecompose
-
-        return LutDecompose
-
-    return {
-        **_nn_passes(),
-        "convert-lut-to-rtl": lut_to_rtl,
-        "rtl-pipeline": rtl_pipeline,
-        "lower-to-rtl": lower_to_rtl,
-        "lower-to-luts": lower_to_luts,
-        "prepare-for-verilog": prepare_verilog,
-        "lut-decompose": lut_decompose,
-        **_gate_passes(),
-    }
-
-
-def _gate_passes() -> dict[str, Callable[[], type[ModulePass]]]:
-    """The logic optimisation passes on `gate.netlist` (lowering/gate_*.py)."""
-
-    def factory(module: str, cls: str) -> Callable[[], type[ModulePass]]:
-        def load() -> type[ModulePass]:
-            import importlib
-
-            return getattr(importlib.import_module(f"lutopt.lowering.{module}"), cls)
-
-        return load
-
-    return {
-        "gate-strash": factory("gate_strash", "GateStrash"),
-        "gate-recover-xors": factory("gate_recover_xors", "GateRecoverXors"),
-        "gate-const-prop": factory("gate_const_prop", "GateConstProp"),
-        "gate-dce": factory("gate_dce", "GateDce"),
-        "gate-double-inversion": factory("gate_double_inversion", "GateDoubleInversion"),
-        "gate-balance": factory("gate_balance", "GateBalance"),
-        "gate-map-luts": factory("gate_map_luts", "GateMapLuts"),
-        "gate-rewrite": factory("gate_rewrite", "GateRewrite"),
-        "gate-resub": factory("gate_resub", "GateResub"),
-        "gate-refactor": factory("gate_refactor", "GateRefactor"),
-        "gate-aig-opt": factory("gate_aig_opt", "GateAigOpt"),
-    }
+    return {name: _loader(spec) for name, spec in PASSES.items()}  # type: ignore[misc]
 
 
 def lutopt_targets() -> dict[str, Callable[[], type[Target]]]:
-    def verilog():
-        from lutopt.lowering.verilog import VerilogTarget
-
-        return VerilogTarget
-
-    def blif():
-        from lutopt.lowering.exchange_targets import BlifTarget
-
-        return BlifTarget
-
-    return {"verilog": verilog, "blif": blif}
+    return {name: _loader(spec) for name, spec in TARGETS.items()}  # type: ignore[misc]
 
 
 LUTOPT_UNIVERSE = Universe(

@@ -180,7 +180,7 @@ def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("passes", ["lower-to-rtl", "lower-to-rtl{pipeline-stages=2}"])
 def test_driver_check_passes_on_lowering(passes: str, tmp_path: Path) -> None:
-    pytest.importorskip("lutopt.lowering.lut_to_rtl", reason="the lut->rtl lowering is not there yet")
+    pytest.importorskip("lutopt.lowering.conversion.convert_lut_to_rtl", reason="the lut->rtl lowering is not there yet")
     src = tmp_path / "f.mlir"
     src.write_text(LUT_F + ADD_LUT)
     out = tmp_path / "out.mlir"

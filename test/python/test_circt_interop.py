@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lutopt.lowering.pipelines import LowerToRtl
+from lutopt.lowering.pipelines.lower_to_rtl import LowerToRtl
 from lutopt.sim.parsing import make_context, parse_module
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer

@@ -12,7 +12,7 @@ import pytest
 from lutopt.api import emit
 from lutopt.logic.exchange import netlist_module
 from lutopt.logic.random_netlist import random_layered_netlist
-from lutopt.lowering.gate_map_luts import PROGRESS_GATES
+from lutopt.lowering.conversion.gate_map_luts import PROGRESS_GATES
 
 LUTOPT = str(Path(sys.executable).parent / "lutopt")
 

@@ -64,7 +64,7 @@ def test_max_table_bits_option_is_checked():
 
 def test_enumeration_without_numba_gives_the_same_tables():
     from lutopt.dialects.nn import PartitionOp
-    from lutopt.lowering.nn_enumerate import EnumerateParams, enumerate_partitions
+    from lutopt.analysis.nn_enumerate import EnumerateParams, enumerate_partitions
 
     m = partitioned()
     parts = [op for op in m.walk() if isinstance(op, PartitionOp)]

@@ -1,4 +1,4 @@
-"""The Verilog target (lutopt.lowering.verilog) and Verilog simulation (lutopt-sim).
+"""The Verilog target (lutopt.target.verilog) and Verilog simulation (lutopt-sim).
 
 Verilog printed from hand-written rtl IR and from lut-level functions lowered with
 `lower-to-rtl` must be lint-clean under `verilator --lint-only -Wall`, compile with
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from lutopt.diagnostics import LutoptError
-from lutopt.lowering.verilog import (
+from lutopt.target.verilog import (
     VERILOG_KEYWORDS,
     Namespace,
     PrepareForVerilog,
@@ -146,7 +146,7 @@ RTL_DESIGNS = {"table_top": TABLE, "comb_top": COMB, "pipe_top": PIPE, "multi_to
 
 def lower(text: str, stages: int) -> ModuleOp:
     """`lower-to-rtl{pipeline-stages=stages}` applied to a lut-level module."""
-    from lutopt.lowering.pipelines import LowerToRtl
+    from lutopt.lowering.pipelines.lower_to_rtl import LowerToRtl
 
     module = parse_module(text)
     LowerToRtl(pipeline_stages=stages).apply(make_context(), module)

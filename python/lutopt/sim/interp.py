@@ -392,7 +392,7 @@ def register_op(
 
 _LAZY_OPS = {
     "gate.netlist": "lutopt.dialects.gate:compile_netlist_op",
-    "nn.partition": "lutopt.lowering.nn_enumerate:compile_partition_op",
+    "nn.partition": "lutopt.analysis.nn_enumerate:compile_partition_op",
 }
 """Ops whose evaluator lives with their dialect: `module:function`, where `function(op)`
 returns a function from operand values to result values (as for `register_op`)."""

@@ -26,12 +26,12 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from lutopt.diagnostics import LutoptError
-from lutopt.lowering.nn_tensor import Unsupported, attr_array, constant_array, evaluate_op
+from lutopt.interpreters.tensor import Unsupported, attr_array, constant_array, evaluate_op
 
 
 def dense_attr(arr: np.ndarray, t: TensorType) -> DenseIntOrFPElementsAttr:
     """A dense attribute of type `t` holding `arr` (little-endian bytes, as xDSL stores it)."""
-    from lutopt.lowering.nn_tensor import numpy_dtype
+    from lutopt.interpreters.tensor import numpy_dtype
 
     dt = numpy_dtype(t.get_element_type())
     if dt == np.bool_:
@@ -137,7 +137,7 @@ def erase_dead(block_ops: list[Operation]) -> None:
 
 
 @dataclass(frozen=True)
-class FoldConstants(ModulePass):
+class NnFoldConstants(ModulePass):
     """Evaluates constant sub-graphs with NumPy and resolves `dense_resource` blobs."""
 
     name = "nn-fold-constants"

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
+
+from lutopt.lowering.pipelines.named import NamedPipeline
 
 
 @dataclass(frozen=True)
-class NnToLut(ModulePass):
+class NnToLut(NamedPipeline):
     """torch-mlir's linalg-on-tensors output to `lut.table` ops."""
 
     name = "nn-to-lut"
@@ -27,18 +27,14 @@ class NnToLut(ModulePass):
     all_elements: bool = False
 
     def expand(self) -> list[ModulePass]:
-        from lutopt.lowering.nn_absorb import AbsorbPartitions
-        from lutopt.lowering.nn_fold_constants import FoldConstants
-        from lutopt.lowering.nn_partition import PartitionNetwork
-        from lutopt.lowering.nn_raise_quantizers import RaiseQuantizers
+        from lutopt.lowering.conversion.nn_absorb_partitions import NnAbsorbPartitions
+        from lutopt.lowering.transforms.nn.nn_fold_constants import NnFoldConstants
+        from lutopt.lowering.conversion.nn_partition import NnPartition
+        from lutopt.lowering.conversion.nn_raise_quantizers import NnRaiseQuantizers
 
         return [
-            FoldConstants(),
-            RaiseQuantizers(),
-            PartitionNetwork(max_table_bits=self.max_table_bits, all_elements=self.all_elements),
-            AbsorbPartitions(),
+            NnFoldConstants(),
+            NnRaiseQuantizers(),
+            NnPartition(max_table_bits=self.max_table_bits, all_elements=self.all_elements),
+            NnAbsorbPartitions(),
         ]
-
-    def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for p in self.expand():
-            p.apply(ctx, op)

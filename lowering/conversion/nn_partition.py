@@ -58,7 +58,7 @@ from lutopt.dialects.nn import (
     tensor_type,
     vector_type,
 )
-from lutopt.lowering.nn_tensor import (
+from lutopt.interpreters.tensor import (
     SCALAR_OPS,
     StructuredView,
     Unsupported,
@@ -845,7 +845,7 @@ def partition_function(
 
 
 @dataclass(frozen=True)
-class PartitionNetwork(ModulePass):
+class NnPartition(ModulePass):
     """Splits every function of quantized tensors into `nn.partition` ops on codes."""
 
     name = "nn-partition"

@@ -3,7 +3,7 @@
 The region of each partition is evaluated on every combination of its operand codes
 (operand 0 in the most significant bits of the table index, as `lut.table` reads it).
 The work is vectorised across the entries and across all partitions of the same shape
-(see `lowering/nn_enumerate.py`); float semantics are float32 with PyTorch's
+(see `python/lutopt/analysis/nn_enumerate.py`); float semantics are float32 with PyTorch's
 operation order, so every entry is the code PyTorch computes. Partitions with the same
 operands and the same table become one `lut.table`. A progress bar is printed on
 stderr for long runs when stderr is a terminal (or with LUTOPT_PROGRESS=1);
@@ -25,12 +25,12 @@ from xdsl.passes import ModulePass
 from lutopt.diagnostics import LutoptError
 from lutopt.dialects.lut import TableOp
 from lutopt.dialects.nn import PartitionOp
-from lutopt.lowering.nn_enumerate import EnumerateParams, enumerate_partitions
-from lutopt.lowering.nn_tensor import Unsupported
+from lutopt.analysis.nn_enumerate import EnumerateParams, enumerate_partitions
+from lutopt.interpreters.tensor import Unsupported
 
 
 @dataclass(frozen=True)
-class AbsorbPartitions(ModulePass):
+class NnAbsorbPartitions(ModulePass):
     """Replaces every `nn.partition` by the `lut.table` of its function."""
 
     name = "nn-absorb-partitions"

@@ -35,7 +35,7 @@ from lutopt.dialects.nn import (
     QuantizeOp,
     YieldOp,
 )
-from lutopt.lowering.nn_tensor import Unsupported, attr_array, cmpf_predicate, eval_body, fma_f32
+from lutopt.interpreters.tensor import Unsupported, attr_array, cmpf_predicate, eval_body, fma_f32
 
 
 @dataclass
@@ -160,7 +160,7 @@ def compile_partition(part: PartitionOp) -> Program:
 # --------------------------------------------------------------------- kernels
 
 def _numba_kernels():
-    from lutopt.lowering import _nn_kernels as k
+    from lutopt.analysis import _nn_kernels as k
 
     return k
 

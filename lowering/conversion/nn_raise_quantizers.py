@@ -33,8 +33,8 @@ from xdsl.ir.affine import AffineMap
 from xdsl.passes import ModulePass
 
 from lutopt.dialects.nn import DequantizeOp, QuantizeOp, code_width, quantize_type
-from lutopt.lowering.nn_fold_constants import erase_dead
-from lutopt.lowering.nn_tensor import attr_array, cmpf_predicate
+from lutopt.lowering.transforms.nn.nn_fold_constants import erase_dead
+from lutopt.interpreters.tensor import attr_array, cmpf_predicate
 
 Expr = tuple  # ("x",) | ("const", float) | (opname, pred_or_None, *children)
 
@@ -220,7 +220,7 @@ def raise_quantizers(block_ops: list[Operation]) -> int:
 
 
 @dataclass(frozen=True)
-class RaiseQuantizers(ModulePass):
+class NnRaiseQuantizers(ModulePass):
     """Replaces divf/roundeven/clamp/mulf chains by `nn.quantize` + `nn.dequantize`."""
 
     name = "nn-raise-quantizers"
