@@ -182,6 +182,11 @@ def test_stdin_and_stdout() -> None:
 
 # --------------------------------------------------------------------- errors
 
+_BLIF = b"# made by hand\n.model m\n.inputs a b\n.outputs y\n.names a b y\n11 1\n.end\n"
+_AIG = b"aig 0 0 0 1 0\n0\n"
+_AIG_GATES = b"aig 3 2 0 1 1\n6\n\x82\x01\x02"  # binary deltas (not UTF-8)
+_MLIR = b"builtin.module {\n  func.func @f(%a: i1) -> i1 {\n    func.return %a : i1\n  }\n}\n"
+
 BAD_INPUTS = [
     ("--import-aiger", "bad.aig", b"aig 3 1 0 1\n", r"bad\.aig:1:1: error: the header needs five numbers"),
     ("--import-aiger", "short.aig", b"aig 3 2 0 1 1\n6\n", r"short\.aig(:\d+:\d+)?: error: "),
@@ -201,6 +206,17 @@ BAD_INPUTS = [
     ("--export-blif", "cyclic.mlir",
      b"func.func @f(%a: i1) -> i1 {\n  %y = \"gate.netlist\"(%a) <{fn = dense<1> : tensor<1xi8>, a = dense<2> : tensor<1xi32>, b = dense<1> : tensor<1xi32>, outputs = dense<4> : tensor<1xi32>}> : (i1) -> i1\n  func.return %y : i1\n}\n",
      r"cyclic\.mlir:2:3: error: 'gate\.netlist' op gate 0 \(node 2\) has first fanin node 2, which is not an earlier node"),
+    # The wrong kind of file for the mode: one located line naming the option to use.
+    ("--export-aiger", "x.blif", _BLIF, r"x\.blif:1:1: error: expected MLIR, found a BLIF file \(read it with --import-blif\)"),
+    ("--export-blif", "x.blif", _BLIF, r"x\.blif:1:1: error: expected MLIR, found a BLIF file \(read it with --import-blif\)"),
+    ("--export-blif", "c.aig", _AIG, r"c\.aig:1:1: error: expected MLIR, found an AIGER file \(read it with --import-aiger\)"),
+    ("--export-aiger", "g.aig", _AIG_GATES, r"g\.aig:1:1: error: expected MLIR, found an AIGER file \(read it with --import-aiger\)"),
+    ("--export-aiger", "d.mlir", b".\n", r"d\.mlir:1:1: error: "),
+    ("--import-blif", "c.aig", _AIG, r"c\.aig:1:1: error: expected BLIF, found an AIGER file \(read it with --import-aiger\)"),
+    ("--import-blif", "g.aig", _AIG_GATES, r"g\.aig:1:1: error: expected BLIF, found an AIGER file \(read it with --import-aiger\)"),
+    ("--import-blif", "m.mlir", _MLIR, r"m\.mlir:1:1: error: expected BLIF, found an MLIR file \(export it with --export-blif or --export-aiger\)"),
+    ("--import-aiger", "x.blif", _BLIF, r"x\.blif:1:1: error: expected AIGER, found a BLIF file \(read it with --import-blif\)"),
+    ("--import-aiger", "m.mlir", _MLIR, r"m\.mlir:1:1: error: expected AIGER, found an MLIR file \(export it with --export-blif or --export-aiger\)"),
 ]
 
 
