@@ -29,7 +29,7 @@ import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
-from .settings import TimeBudget, fuzz_settings
+from .settings import TimeBudget, fuzz_settings, long_run
 
 ABC = shutil.which("berkeley-abc")
 
@@ -257,14 +257,30 @@ def _in_process(tool_main):
     return run
 
 
-_budget = TimeBudget()
+_budgets: dict[str, TimeBudget] = {}
 
 
-@given(aig=aigs(), k=st.integers(3, 8), rewrite=st.booleans(), seed=st.integers(0, 2**32 - 1))
-@fuzz_settings(default_examples=40)
-def test_fuzz_gate_map_and_export(aig: Aig, k: int, rewrite: bool, seed: int, tmp_path_factory,
+def exhausted(name: str, share: float = 1.0) -> bool:
+    """Each fuzzer's own time budget (started at its first case); `share` of the limit."""
+    if name not in _budgets:
+        _budgets[name] = TimeBudget()
+        if _budgets[name].limit is not None:
+            _budgets[name].limit *= share
+    return _budgets[name].exhausted()
+
+SOURCES = ["ref.aig", "src.aag", "src.blif"]
+# Long runs draw bigger circuits too.
+_SIZES = dict(max_inputs=10, max_ands=120, max_outputs=12) if long_run() else {}
+
+
+@given(aig=aigs(**_SIZES), k=st.integers(3, 8), rewrite=st.booleans(), route=st.sampled_from(SOURCES),
+       seed=st.integers(0, 2**32 - 1))
+@fuzz_settings(default_examples=50)
+def test_fuzz_gate_map_and_export(aig: Aig, k: int, rewrite: bool, route: str, seed: int, tmp_path_factory,
                                   fuzz_count, capsys) -> None:
-    assume(not _budget.exhausted())
+    """Each of the three sources is imported and exported again at the gate level; the
+    one drawn (`route`) is also mapped and exported in every way."""
+    assume(not exhausted("map_and_export"))
     need_abc()
     from lutopt.tools.lutopt_opt import main as opt_main
     from lutopt.tools.lutopt_translate import main as translate_main
@@ -273,7 +289,7 @@ def test_fuzz_gate_map_and_export(aig: Aig, k: int, rewrite: bool, seed: int, tm
     case = write_sources(aig, tmp_path_factory.mktemp("gate"), seed)
     note(f"case directory: {case.dir}")
     passes = f"lower-to-luts{{lut-size={k}{'' if rewrite else ' rewrite=false'}}}"
-    for src in ("ref.aig", "src.aag", "src.blif"):
+    for src in SOURCES:
         stem = src.replace(".", "_")
         mlir = case.dir / f"{stem}.mlir"
         mode = "--import-blif" if src.endswith(".blif") else "--import-aiger"
@@ -282,6 +298,8 @@ def test_fuzz_gate_map_and_export(aig: Aig, k: int, rewrite: bool, seed: int, tm
         gate_aig = case.dir / f"{stem}.gate.aig"
         assert translate("--export-aiger", str(mlir), "-o", str(gate_aig)) == 0, capsys.readouterr().err
         case.prove(gate_aig)
+        if src != route:
+            continue
         blif_t, mapped = case.dir / f"{stem}.t.blif", case.dir / f"{stem}_mapped.mlir"
         assert opt(str(mlir), "-p", passes, "-t", "blif", "-o", str(blif_t)) == 0, capsys.readouterr().err
         assert opt(str(mlir), "-p", passes, "-o", str(mapped)) == 0, capsys.readouterr().err
@@ -295,8 +313,9 @@ def test_fuzz_gate_map_and_export(aig: Aig, k: int, rewrite: bool, seed: int, tm
        seed=st.integers(0, 2**32 - 1))
 @fuzz_settings(default_examples=1)
 def test_fuzz_gate_command_line(aig: Aig, k: int, rewrite: bool, seed: int, tmp_path_factory, fuzz_count) -> None:
-    """The same flow through the installed scripts (separate processes)."""
-    assume(not _budget.exhausted())
+    """The same flow through the installed scripts (separate processes); in a long run
+    it gets a fifth of the time limit."""
+    assume(not exhausted("command_line", 0.2))
     need_abc()
     bindir = Path(sys.executable).parent
     tools = {n: bindir / n for n in ("lutopt", "lutopt-translate")}
@@ -314,7 +333,7 @@ def test_fuzz_gate_command_line(aig: Aig, k: int, rewrite: bool, seed: int, tmp_
 
     translate, opt = cli("lutopt-translate"), cli("lutopt")
     case = write_sources(aig, tmp_path_factory.mktemp("gate_cli"), seed)
-    src = random.Random(seed).choice(["ref.aig", "src.aag", "src.blif"])
+    src = random.Random(seed).choice(SOURCES)
     mlir = case.dir / "in.mlir"
     translate("--import-blif" if src.endswith(".blif") else "--import-aiger", str(case.dir / src), "-o", str(mlir))
     passes = f"lower-to-luts{{lut-size={k}{'' if rewrite else ' rewrite=false'}}}"
