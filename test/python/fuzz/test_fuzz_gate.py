@@ -4,8 +4,9 @@ each result proved equivalent to the original by ABC's `cec` (not by lutopt's si
 A case is a random AIG drawn by hypothesis -- including constant outputs, outputs that
 are inputs or their complements, repeated outputs, ANDs of a literal with itself or its
 complement (so optimisation finds constants), and circuits with no gates, no inputs or no
-outputs. The test writes it itself (independently of lutopt's writers) as binary AIGER
-(the reference ABC reads), as ASCII AIGER (variables renumbered, ANDs shuffled) and as
+outputs, and AIGER symbols that repeat or hold odd characters. The test writes it itself
+(independently of lutopt's writers) as binary AIGER (without symbols: the reference ABC
+reads; with them: a source), as ASCII AIGER (variables renumbered, ANDs shuffled) and as
 BLIF (covers shuffled), imports it with `lutopt-translate`, maps it with
 `lower-to-luts{lut-size=K}` (K 3..8, with and without `rewrite=false`) and exports it
 with `-t blif`, `--export-blif` and `--export-aiger` (binary and `--ascii`). ABC proves
@@ -80,9 +81,17 @@ def aigs(draw, max_inputs: int = 8, max_ands: int = 48, max_outputs: int = 8) ->
         special = [0, 1] + list(range(2, 2 * ni + 2)) + outputs  # constants, inputs (+ complements), repeats
         outputs.append(draw(st.one_of(st.integers(max(0, top - 5), top), st.integers(0, top),
                                       st.sampled_from(special))))
-    named = draw(st.booleans())
-    in_names = [f"x{k}" for k in range(ni)] if named else []
-    out_names = [f"y{k}" for k in range(no)] if named else []
+    naming = draw(st.sampled_from(["none", "plain", "odd"]))
+    if naming == "plain":
+        in_names, out_names = [f"x{k}" for k in range(ni)], [f"y{k}" for k in range(no)]
+    elif naming == "odd":
+        # AIGER symbols may hold anything but a newline, and need not differ from each
+        # other: spaces, BLIF's comment and continuation characters, clashes.
+        name = st.text(alphabet="ab _#\\.0", min_size=0, max_size=3)
+        in_names = draw(st.lists(name, min_size=ni, max_size=ni))
+        out_names = draw(st.lists(name, min_size=no, max_size=no))
+    else:
+        in_names, out_names = [], []
     return Aig(ni, ands, outputs, in_names, out_names)
 
 
@@ -137,8 +146,11 @@ def write_aag(aig: Aig, rng: random.Random) -> bytes:
 def write_blif(aig: Aig, rng: random.Random) -> bytes:
     """BLIF: one `.names` per AND (complemented fanins in the cover), in shuffled order;
     outputs are buffers, inverters or constants."""
-    ins = aig.in_names or [f"i{k}" for k in range(aig.ni)]
-    outs = aig.out_names or [f"o{k}" for k in range(len(aig.outputs))]
+    ins = [f"i{k}" for k in range(aig.ni)]
+    outs = [f"o{k}" for k in range(len(aig.outputs))]
+    names = aig.in_names + aig.out_names
+    if names and len(set(names)) == len(names) and all(re.fullmatch(r"[xy]\d+", n) for n in names):
+        ins, outs = aig.in_names, aig.out_names  # the AIGER symbols when BLIF can hold them
 
     def sig(x: int) -> str:
         v = x >> 1
@@ -226,8 +238,9 @@ class Case:
 def write_sources(aig: Aig, tmp: Path, seed: int) -> Case:
     rng = random.Random(seed)
     tmp.mkdir(parents=True, exist_ok=True)
-    ref = tmp / "ref.aig"
-    ref.write_bytes(write_aig(aig))
+    ref = tmp / "ref.aig"  # no symbols: ABC rejects repeated ones
+    ref.write_bytes(write_aig(Aig(aig.ni, aig.ands, aig.outputs)))
+    (tmp / "src.aig").write_bytes(write_aig(aig))
     (tmp / "src.aag").write_bytes(write_aag(aig, rng))
     (tmp / "src.blif").write_bytes(write_blif(aig, rng))
     return Case(tmp, ref, len(aig.outputs))
@@ -268,7 +281,7 @@ def exhausted(name: str, share: float = 1.0) -> bool:
             _budgets[name].limit *= share
     return _budgets[name].exhausted()
 
-SOURCES = ["ref.aig", "src.aag", "src.blif"]
+SOURCES = ["src.aig", "src.aag", "src.blif"]
 # Long runs draw bigger circuits too.
 _SIZES = dict(max_inputs=10, max_ands=120, max_outputs=12) if long_run() else {}
 
@@ -295,14 +308,18 @@ def test_fuzz_gate_map_and_export(aig: Aig, k: int, rewrite: bool, route: str, s
         mode = "--import-blif" if src.endswith(".blif") else "--import-aiger"
         assert translate(mode, str(case.dir / src), "-o", str(mlir)) == 0, capsys.readouterr().err
         # The imported gate level exports as it is, too.
-        gate_aig = case.dir / f"{stem}.gate.aig"
+        gate_aig, gate_blif = case.dir / f"{stem}.gate.aig", case.dir / f"{stem}.gate.blif"
         assert translate("--export-aiger", str(mlir), "-o", str(gate_aig)) == 0, capsys.readouterr().err
+        assert translate("--export-blif", str(mlir), "-o", str(gate_blif)) == 0, capsys.readouterr().err
         case.prove(gate_aig)
+        case.prove(gate_blif)
         if src != route:
             continue
+        # Mapped once (the mapping costs the most: aigverse's cut rewriting has a fixed
+        # cost per call); `-t blif` straight after the pipeline is the CLI fuzzer's.
         blif_t, mapped = case.dir / f"{stem}.t.blif", case.dir / f"{stem}_mapped.mlir"
-        assert opt(str(mlir), "-p", passes, "-t", "blif", "-o", str(blif_t)) == 0, capsys.readouterr().err
         assert opt(str(mlir), "-p", passes, "-o", str(mapped)) == 0, capsys.readouterr().err
+        assert opt(str(mapped), "-t", "blif", "-o", str(blif_t)) == 0, capsys.readouterr().err
         check_exports(case, k, blif_t, mapped, translate)
     abc_cec(case.pairs, case.dir)
     shutil.rmtree(case.dir, ignore_errors=True)
