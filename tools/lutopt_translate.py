@@ -144,7 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if args.ascii and not args.export_aiger:
+        ap.error("--ascii only applies to --export-aiger")
+    if args.function is not None and not (args.export_aiger or args.export_blif):
+        ap.error("--function only applies to --export-aiger and --export-blif")
     name = args.input_file if args.input_file not in (None, "-") else "<stdin>"
 
     def body() -> int:

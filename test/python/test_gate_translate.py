@@ -355,3 +355,19 @@ def test_odd_aiger_symbols_export_to_blif(case: str, tmp_path: Path, capsys) -> 
         aig = tmp_path / f"{level.stem}.aig"
         assert translate("--export-aiger", str(level), "-o", str(aig)) == 0
         assert_equivalent(ref, aig)
+
+
+@pytest.mark.parametrize("args", [
+    ["--import-aiger", "--ascii"], ["--import-blif", "--ascii"], ["--export-blif", "--ascii"],
+    ["--import-aiger", "--function", "f"], ["--import-blif", "--function", "f"],
+])
+def test_options_that_do_not_apply_are_usage_errors(args: list[str], tmp_path: Path, capsys) -> None:
+    """An option the mode ignores is a usage error (like two modes), not silently dropped."""
+    src = tmp_path / "in.file"
+    src.write_text("")
+    with pytest.raises(SystemExit) as e:
+        translate(*args, str(src), "-o", str(tmp_path / "out"))
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "only applies to" in err and "Traceback" not in err, err
+    assert not (tmp_path / "out").exists()
