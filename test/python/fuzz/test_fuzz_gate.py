@@ -168,7 +168,11 @@ def write_blif(aig: Aig, rng: random.Random) -> bytes:
             covers.append(f".names n{v}\n1\n" if rest[0] is None
                           else f".names {sig(rest[0])} n{v}\n{1 - (rest[0] & 1)} 1\n")
             continue
-        covers.append(f".names {sig(a)} {sig(b)} n{v}\n{1 - (a & 1)}{1 - (b & 1)} 1\n")
+        pa, pb = 1 - (a & 1), 1 - (b & 1)  # the fanin values that make the AND true
+        if rng.random() < 0.5:
+            covers.append(f".names {sig(a)} {sig(b)} n{v}\n{pa}{pb} 1\n")
+        else:  # as its off-set: false when either fanin has the other value
+            covers.append(f".names {sig(a)} {sig(b)} n{v}\n{1 - pa}- 0\n-{1 - pb} 0\n")
     for name, o in zip(outs, aig.outputs):
         if o >> 1 == 0:
             covers.append(f".names {name}\n" + ("1\n" if o & 1 else ""))
