@@ -371,3 +371,37 @@ def test_options_that_do_not_apply_are_usage_errors(args: list[str], tmp_path: P
     err = capsys.readouterr().err
     assert "only applies to" in err and "Traceback" not in err, err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("rewrite", ["true", "false"])
+def test_hidden_constant_outputs_are_found_and_exported(rewrite: str, tmp_path: Path) -> None:
+    """A random network with outputs that only optimisation shows constant (the --random
+    benchmark's, small): lower-to-luts finds them (constants in the BLIF), and ABC proves
+    the BLIF equal to the AIGER source."""
+    need_abc()
+    import numpy as np
+
+    from lutopt.logic.aiger import write_aiger
+    from lutopt.logic.exchange import function_blif, netlist_module, select_function
+    from lutopt.logic.random_netlist import random_layered_netlist, with_hidden_constants
+
+    base = random_layered_netlist(24, 4, 48, seed=1, functions=np.array([1, 2, 4, 6, 7, 8, 9, 11, 13, 14]))
+    net = with_hidden_constants(base, 12, seed=2)
+    assert net.num_outputs == base.num_outputs + 12 + 3
+    # The new outputs, evaluated by the test itself (difflogic numbering: f(a, b) is bit
+    # 3 - (2a + b) of the function number), on random vectors: constant 0, 1, 0, 1, ...
+    rng = np.random.default_rng(0)
+    value = [np.zeros(512, dtype=np.uint8)] + [rng.integers(0, 2, 512, dtype=np.uint8) for _ in range(24)]
+    for f, a, b in zip(net.fn.tolist(), net.a.tolist(), net.b.tolist()):
+        value.append((f >> (3 - (2 * value[a] + value[b]))) & 1)
+    new = [value[o] ^ n for o, n in zip(net.outputs[base.num_outputs:].tolist(), net.output_neg[base.num_outputs:])]
+    assert [v.tolist() for v in new[:12]] == [[k & 1] * 512 for k in range(12)]
+    src = tmp_path / "src.aig"
+    src.write_bytes(write_aiger(net))
+    module = netlist_module(net, "r")
+    run_passes(module, f"lower-to-luts{{lut-size=6 rewrite={rewrite}}}")
+    blif = tmp_path / "out.blif"
+    blif.write_text(function_blif(select_function(module)))
+    constants = [ln for ln in blif.read_text().splitlines() if ln.startswith(".names") and len(ln.split()) == 2]
+    assert len(constants) >= 12
+    assert_equivalent(src, blif)
