@@ -8,7 +8,8 @@ outputs, and AIGER symbols that repeat or hold odd characters. The test writes i
 (independently of lutopt's writers) as binary AIGER (without symbols: the reference ABC
 reads; with them: a source), as ASCII AIGER (variables renumbered, ANDs shuffled) and as
 BLIF (covers shuffled), imports it with `lutopt-translate`, maps it with
-`lower-to-luts{lut-size=K}` (K 3..8, with and without `rewrite=false`) and exports it
+`lower-to-luts{lut-size=K}` (K 3..8, with and without `rewrite=false`; after up to three
+gate passes drawn at random, whose result is proved too) and exports it
 with `-t blif`, `--export-blif` and `--export-aiger` (binary and `--ascii`). ABC proves
 every result equal to the reference, and every `.names` of the mapped BLIF has at most K
 inputs. The default run calls the tools' `main` in-process (the command-line code path
@@ -290,13 +291,18 @@ SOURCES = ["src.aig", "src.aag", "src.blif"]
 _SIZES = dict(max_inputs=10, max_ands=120, max_outputs=12) if long_run() else {}
 
 
+GATE_PASSES = ["gate-strash", "gate-const-prop", "gate-dce", "gate-double-inversion", "gate-balance",
+               "gate-recover-xors", "gate-rewrite", "gate-resub", "gate-refactor", "gate-aig-opt"]
+
+
 @given(aig=aigs(**_SIZES), k=st.integers(3, 8), rewrite=st.booleans(), route=st.sampled_from(SOURCES),
-       seed=st.integers(0, 2**32 - 1))
+       before=st.lists(st.sampled_from(GATE_PASSES), max_size=3), seed=st.integers(0, 2**32 - 1))
 @fuzz_settings(default_examples=50)
-def test_fuzz_gate_map_and_export(aig: Aig, k: int, rewrite: bool, route: str, seed: int, tmp_path_factory,
-                                  fuzz_count, capsys) -> None:
+def test_fuzz_gate_map_and_export(aig: Aig, k: int, rewrite: bool, route: str, before: list[str], seed: int,
+                                  tmp_path_factory, fuzz_count, capsys) -> None:
     """Each of the three sources is imported and exported again at the gate level; the
-    one drawn (`route`) is also mapped and exported in every way."""
+    one drawn (`route`) goes through the gate passes drawn (`before`; their result is
+    exported and proved too), then is mapped and exported in every way."""
     assume(not exhausted("map_and_export"))
     need_abc()
     from lutopt.tools.lutopt_opt import main as opt_main
@@ -306,6 +312,7 @@ def test_fuzz_gate_map_and_export(aig: Aig, k: int, rewrite: bool, route: str, s
     case = write_sources(aig, tmp_path_factory.mktemp("gate"), seed)
     note(f"case directory: {case.dir}")
     passes = f"lower-to-luts{{lut-size={k}{'' if rewrite else ' rewrite=false'}}}"
+    note(f"passes: {','.join([*before, passes])}")
     for src in SOURCES:
         stem = src.replace(".", "_")
         mlir = case.dir / f"{stem}.mlir"
@@ -321,6 +328,12 @@ def test_fuzz_gate_map_and_export(aig: Aig, k: int, rewrite: bool, route: str, s
             continue
         # Mapped once (the mapping costs the most: aigverse's cut rewriting has a fixed
         # cost per call); `-t blif` straight after the pipeline is the CLI fuzzer's.
+        if before:
+            opt_mlir, opt_aig = case.dir / f"{stem}_opt.mlir", case.dir / f"{stem}.opt.aig"
+            assert opt(str(mlir), "-p", ",".join(before), "-o", str(opt_mlir)) == 0, capsys.readouterr().err
+            assert translate("--export-aiger", str(opt_mlir), "-o", str(opt_aig)) == 0, capsys.readouterr().err
+            case.prove(opt_aig)
+            mlir = opt_mlir
         blif_t, mapped = case.dir / f"{stem}.t.blif", case.dir / f"{stem}_mapped.mlir"
         assert opt(str(mlir), "-p", passes, "-o", str(mapped)) == 0, capsys.readouterr().err
         assert opt(str(mapped), "-t", "blif", "-o", str(blif_t)) == 0, capsys.readouterr().err
