@@ -238,8 +238,9 @@ def blif_depth(path: Path) -> int:
     return max(depth.values(), default=0)
 
 
-def run_measured(cmd: list, timeout: float) -> tuple[int, float, float, str]:
-    """(exit status, wall seconds, peak memory in MiB, stderr) of one command."""
+def run_measured(cmd: list, timeout: float) -> tuple[int, float, float, str, float]:
+    """(exit status, wall seconds, peak memory in MiB, stderr, CPU seconds) of one command.
+    The CPU seconds (user + system) tell a run's cost on a busy machine."""
     import os
 
     t = time.perf_counter()
@@ -257,7 +258,7 @@ def run_measured(cmd: list, timeout: float) -> tuple[int, float, float, str]:
             timer.cancel()
         err.seek(0)
         text = err.read().decode(errors="replace")
-    return proc.returncode, time.perf_counter() - t, usage.ru_maxrss / 1024, text
+    return proc.returncode, time.perf_counter() - t, usage.ru_maxrss / 1024, text, usage.ru_utime + usage.ru_stime
 
 
 def lutopt_cli_flow(src: Path, k: int, tmp: Path, timeout: float) -> tuple[tuple[int, int, float] | None, Path, str]:
@@ -269,7 +270,7 @@ def lutopt_cli_flow(src: Path, k: int, tmp: Path, timeout: float) -> tuple[tuple
     total, peak = 0.0, 0.0
     for cmd in ([bindir / "lutopt-translate", "--import-aiger", src, "-o", mlir],
                 [bindir / "lutopt", mlir, "-p", pipeline, "-t", "blif", "-o", blif]):
-        rc, secs, mib, err = run_measured(cmd, timeout)
+        rc, secs, mib, err, _ = run_measured(cmd, timeout)
         total += secs
         peak = max(peak, mib)
         if rc:
@@ -430,34 +431,26 @@ def bench_random(args) -> int:
             (f"{PIPELINE}", [bindir / "lutopt", mlir, "-p", PIPELINE, "-o", mapped]),
             ("export BLIF", [bindir / "lutopt-translate", "--export-blif", mapped, "-o", blif]),
         ]
-        total = 0.0
-        peak = 0
+        total = cpu_total = 0.0
+        peak = 0.0
         for label, cmd in steps:
-            t = time.perf_counter()
-            res = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
-            secs = time.perf_counter() - t
-            peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            rc, secs, mib, err, cpu = run_measured(cmd, 0)
+            peak = max(peak, mib)
             total += secs
-            print(f"  {label:<28} {secs:7.2f} s   (exit {res.returncode}){'  ' + res.stderr.strip()[:200] if res.returncode else ''}")
-            if res.returncode:
+            cpu_total += cpu
+            print(f"  {label:<28} {secs:7.2f} s  (CPU {cpu:6.2f} s, {mib:5.0f} MiB, exit {rc})"
+                  f"{'  ' + err.strip()[:200] if rc else ''}", flush=True)
+            if rc:
                 return 1
         luts = blif_luts(blif)
-        print(f"  total {total:.2f} s, peak memory of a step {peak / 1024:.0f} MiB; lutopt {luts} LUTs, "
-              f"{blif_constants(blif)} constant outputs in the BLIF")
+        print(f"  total {total:.2f} s (CPU {cpu_total:.2f} s), peak memory of a step {peak:.0f} MiB; lutopt {luts} LUTs, "
+              f"{blif_constants(blif)} constant outputs in the BLIF", flush=True)
         # the driver's BLIF target: no mapped MLIR text in between
         direct = tmp / "direct.blif"
-        t = time.perf_counter()
-        res = subprocess.run([str(bindir / "lutopt"), str(mlir), "-p", PIPELINE, "-t", "blif", "-o", str(direct)],
-                             capture_output=True, text=True)
-        secs = time.perf_counter() - t
-        same = res.returncode == 0 and direct.read_bytes() == blif.read_bytes()
-        print(f"  lutopt -p {PIPELINE} -t blif: {secs:.2f} s (exit {res.returncode}); "
-              f"{'the same BLIF' if same else 'DIFFERENT BLIF'}")
-        # the same flow in one process through the Python API (no MLIR text in between)
-        blif2 = tmp / "mapped_api.blif"
-        res = subprocess.run([sys.executable, __file__, "--api-flow", str(aig), str(blif2)], capture_output=True,
-                             text=True)
-        print(res.stdout.rstrip() or res.stderr[-500:])
+        if args.no_api:
+            print("  (--no-api: the one-step -t blif run and the one-process flow skipped)")
+        else:
+            one_step(tmp, mlir, blif, direct)
         ref = abc_map(f"read {aig}", IF_SCRIPT.format(k=6), args.timeout, tmp)
         if ref:
             print(f"  ABC strash; if -K 6: {ref[0]} LUTs, depth {ref[1]}, {ref[2]:.1f} s  (ratio {luts / ref[0]:.4f})")
@@ -473,6 +466,20 @@ def bench_random(args) -> int:
                 eq += f"; BLIF read back and simulated on 4096 random vectors: {'equal' if same else 'DIFFERENT'}"
             print(f"  ABC &cec: {eq}")
     return 0
+
+
+def one_step(tmp: Path, mlir: Path, blif: Path, direct: Path) -> None:
+    """`lutopt -p PIPELINE -t blif` (must write the three-step BLIF), then the flow in one
+    process through the Python API (no MLIR text in between)."""
+    bindir = Path(sys.executable).parent
+    rc, secs, mib, _, cpu = run_measured([bindir / "lutopt", mlir, "-p", PIPELINE, "-t", "blif", "-o", direct], 0)
+    same = rc == 0 and direct.read_bytes() == blif.read_bytes()
+    print(f"  lutopt -p {PIPELINE} -t blif: {secs:.2f} s (CPU {cpu:.2f} s, {mib:.0f} MiB, exit {rc}); "
+          f"{'the same BLIF' if same else 'DIFFERENT BLIF'}", flush=True)
+    blif2 = tmp / "mapped_api.blif"
+    res = subprocess.run([sys.executable, __file__, "--api-flow", str(tmp / "random.aig"), str(blif2)],
+                         capture_output=True, text=True)
+    print(res.stdout.rstrip() or res.stderr[-500:], flush=True)
 
 
 def api_flow(aig: str, blif: str) -> int:
@@ -519,6 +526,8 @@ def main() -> int:
     ap.add_argument("--random-consts", type=int, default=16,
                     help="outputs of the random network that are constant but only optimisation shows it "
                          "(plus an input, its complement and a repeated output); 0 for none")
+    ap.add_argument("--no-api", action="store_true",
+                    help="--random: only the command-line steps, ABC and the proof (no -t blif rerun, no API flow)")
     ap.add_argument("--extra", action="append", default=[], metavar="PATH",
                     help="more .aig files, or folders of them, next to the EPFL folder's (repeatable)")
     ap.add_argument("--flow", choices=["api", "cli"], default="api",
