@@ -286,11 +286,10 @@ def exhausted(name: str, share: float = 1.0) -> bool:
             _budgets[name].limit *= share
     return _budgets[name].exhausted()
 
+
 SOURCES = ["src.aig", "src.aag", "src.blif"]
 # Long runs draw bigger circuits too.
 _SIZES = dict(max_inputs=10, max_ands=120, max_outputs=12) if long_run() else {}
-
-
 GATE_PASSES = ["gate-strash", "gate-const-prop", "gate-dce", "gate-double-inversion", "gate-balance",
                "gate-recover-xors", "gate-rewrite", "gate-resub", "gate-refactor", "gate-aig-opt"]
 
