@@ -3,6 +3,7 @@
     .venv/bin/python bench/map_epfl.py [EPFL_DIR] [--hyp] [--timeout 600] [--only adder,div]
     .venv/bin/python bench/map_epfl.py --neurons [NEURON_DIR]      # LogicNets neuron tables
     .venv/bin/python bench/map_epfl.py --random                      # 256k-gate network flow
+    .venv/bin/python bench/map_epfl.py --extra DIR --only router,square --flow cli
 
 EPFL circuits (default folder ../shared/benchmarks/epfl from the repository root): for each
 AIGER file, lutopt (the gate-level passes of `lower-to-luts`, AIG rewriting included, then
@@ -13,7 +14,11 @@ input (ABC's `nd` also counts a constant node, which needs no LUT; it is taken o
 BLIF ABC writes), depth is LUT levels, times are wall seconds (ABC's include reading the
 file). The equivalence column is ABC's `cec` of lutopt's mapping, written as BLIF with one
 `.names` per LUT, against the source AIG (when it does not finish in the timeout,
-simulation on 4096 random vectors is reported instead). `hyp` is skipped unless `--hyp` (ABC's dch flow
+simulation on 4096 random vectors is reported instead). `--extra PATH` adds .aig files (or
+folders of them) to the EPFL folder's, e.g. `router` and `square` fetched from
+github.com/lsils/benchmarks; `--flow cli` makes lutopt's column the command-line flow
+(`lutopt-translate --import-aiger`, `lutopt -p lower-to-luts{lut-size=K} -t blif`, wall time
+of both processes, peak memory in the last column) and proves that BLIF. `hyp` is skipped unless `--hyp` (ABC's dch flow
 does not finish on it in 400 s). The last lines are the geometric means of the ratios
 lutopt / ABC.
 
@@ -22,7 +27,9 @@ decomposition (`lutopt.logic.decompose`), against ABC from the table
 (`read_truth -xf F; collapse; strash; dch -f; if -K 6; mfs2` and `...; strash; if -K 6`).
 
 `--random`: a layered random network of 256,000 two-input gates (difflogic-like, functions
-that depend on both inputs) goes through `lutopt-translate --import-aiger`, `lutopt -p
+that depend on both inputs), with 16 more outputs that are constant but only optimisation
+finds it, an output that is an input, one its complement and a repeated output
+(`--random-consts 0` for none), goes through `lutopt-translate --import-aiger`, `lutopt -p
 lower-to-luts{lut-size=6}` and `lutopt-translate --export-blif` as separate processes (wall
 time and peak memory of each), then as one `lutopt -p lower-to-luts{lut-size=6} -t blif`
 (the driver's BLIF target; its file must equal the three-step one), and through the same
@@ -82,6 +89,11 @@ def blif_luts(path: Path) -> int:
         if line.startswith(".names") and len(line.split()) > 2:
             count += 1
     return count
+
+
+def blif_constants(path: Path) -> int:
+    """`.names` blocks without inputs (constants) in a BLIF file."""
+    return sum(1 for line in path.read_text().splitlines() if line.startswith(".names") and len(line.split()) == 2)
 
 
 def abc_map(src_read: str, flow: str, timeout: float, tmp: Path) -> tuple[int, int, float] | None:
@@ -169,13 +181,19 @@ def epfl_files(args) -> list[Path]:
     `args.hyp`. Says so on stderr when there are none."""
     folder = Path(args.folder)
     files = sorted(folder.glob("*.aig"))
+    for extra in args.extra:
+        path = Path(extra)
+        if not path.exists():
+            print(f"--extra {extra}: no such file or folder", file=sys.stderr)
+            return []
+        files += sorted(path.glob("*.aig")) if path.is_dir() else [path]
     if args.only:
         keep = set(args.only.split(","))
         files = [f for f in files if f.stem in keep]
     elif not args.hyp:
         files = [f for f in files if f.stem != "hyp"]
     if not files:
-        print(f"no .aig files in {folder}", file=sys.stderr)
+        print(f"no .aig files in {folder}" + (f" or {', '.join(args.extra)}" if args.extra else ""), file=sys.stderr)
     return files
 
 
@@ -198,6 +216,68 @@ def lutopt_logic(net, k: int, logic: str):
     return netlist_of(op)
 
 
+def blif_depth(path: Path) -> int:
+    """LUT levels of a BLIF network (every `.names` with inputs is one level)."""
+    fanins: dict[str, list[str]] = {}
+    for line in path.read_text().replace("\\\n", " ").splitlines():
+        if line.startswith(".names"):
+            sigs = line.split()[1:]
+            fanins[sigs[-1]] = sigs[:-1]
+    depth: dict[str, int] = {}
+    for root in fanins:
+        stack = [root]
+        while stack:
+            sig = stack[-1]
+            todo = [f for f in fanins.get(sig, []) if f in fanins and f not in depth]
+            if todo:
+                stack += todo
+                continue
+            stack.pop()
+            ins = fanins[sig]
+            depth[sig] = (1 + max((depth.get(f, 0) for f in ins), default=0)) if ins else 0
+    return max(depth.values(), default=0)
+
+
+def run_measured(cmd: list, timeout: float) -> tuple[int, float, float, str, float]:
+    """(exit status, wall seconds, peak memory in MiB, stderr, CPU seconds) of one command.
+    The CPU seconds (user + system) tell a run's cost on a busy machine."""
+    import os
+
+    t = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL, stderr=err)
+        timer = None
+        if timeout:
+            import threading
+
+            timer = threading.Timer(timeout, proc.kill)
+            timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if timer is not None:
+            timer.cancel()
+        err.seek(0)
+        text = err.read().decode(errors="replace")
+    return proc.returncode, time.perf_counter() - t, usage.ru_maxrss / 1024, text, usage.ru_utime + usage.ru_stime
+
+
+def lutopt_cli_flow(src: Path, k: int, tmp: Path, timeout: float) -> tuple[tuple[int, int, float] | None, Path, str]:
+    """`lutopt-translate --import-aiger` then `lutopt -p lower-to-luts{lut-size=K} -t blif`
+    as separate processes: ((LUTs, depth, seconds), the BLIF, a note with the peak memory)."""
+    bindir = Path(sys.executable).parent
+    mlir, blif = tmp / f"{src.stem}.mlir", tmp / f"{src.stem}.cli.blif"
+    pipeline = f"lower-to-luts{{lut-size={k}}}"
+    total, peak = 0.0, 0.0
+    for cmd in ([bindir / "lutopt-translate", "--import-aiger", src, "-o", mlir],
+                [bindir / "lutopt", mlir, "-p", pipeline, "-t", "blif", "-o", blif]):
+        rc, secs, mib, err, _ = run_measured(cmd, timeout)
+        total += secs
+        peak = max(peak, mib)
+        if rc:
+            return None, blif, f"exit {rc}: {err.strip()[:200]}"
+    return (blif_luts(blif), blif_depth(blif), total), blif, f"peak {peak:.0f} MiB"
+
+
 def bench_epfl(args) -> int:
     from lutopt.logic.aiger import read_aiger
     from lutopt.logic.cover import cover_to_blif
@@ -210,11 +290,13 @@ def bench_epfl(args) -> int:
     params = MapParams(lut_size=k)
     if ABC is None:
         print("berkeley-abc not found: ABC columns and equivalence are skipped")
-    # compile the mapper's kernels outside the measurements
-    lut_map(read_aiger((files[0]).read_bytes(), files[0].name), params)
+    if args.flow == "api":  # compile the mapper's kernels outside the measurements
+        lut_map(read_aiger((files[0]).read_bytes(), files[0].name), params)
 
     flows = (IF_SCRIPT.format(k=k), DCH_SCRIPT.format(k=k))
-    print(f"K = {k}; LUTs / depth / seconds; lutopt: {LOGIC_LABELS[args.logic]}")
+    label = (f"the command-line tools (lutopt-translate --import-aiger; lutopt -p lower-to-luts{{lut-size={k}}} "
+             f"-t blif), wall time of both processes, the BLIF proved" if args.flow == "cli" else LOGIC_LABELS[args.logic])
+    print(f"K = {k}; LUTs / depth / seconds; lutopt: {label}")
     print(f"{'circuit':<11} {'gates':>7} | {'lutopt':^20} | {'ABC ' + flows[0]:^20} | {'ABC dch; if; mfs2':^20} | equiv")
     rows = []
     failures = 0
@@ -222,28 +304,40 @@ def bench_epfl(args) -> int:
         tmp = Path(d)
         for f in files:
             t0 = time.perf_counter()
-            try:
+            note = ""
+            if args.flow == "cli":
                 net = read_aiger(f.read_bytes(), f.name)
-                cover, stats = with_timeout(args.timeout, lambda n: lut_map(lutopt_logic(n, k, args.logic), params), net)
-                ours = (cover.num_luts, cover.depth(), time.perf_counter() - t0)
-            except Timeout:
-                ours, cover, net = None, None, read_aiger(f.read_bytes(), f.name)
+                ours, cli_blif, note = lutopt_cli_flow(f, k, tmp, args.timeout)
+                cover = cli_blif if ours is not None else None
+            else:
+                try:
+                    net = read_aiger(f.read_bytes(), f.name)
+                    cover, stats = with_timeout(args.timeout, lambda n: lut_map(lutopt_logic(n, k, args.logic), params), net)
+                    ours = (cover.num_luts, cover.depth(), time.perf_counter() - t0)
+                except Timeout:
+                    ours, cover, net = None, None, read_aiger(f.read_bytes(), f.name)
             ref_if = abc_map(f"read {f}", flows[0], args.timeout, tmp)
             ref_dch = abc_map(f"read {f}", flows[1], args.timeout, tmp) if not args.no_dch else None
             eq = "-"
             if cover is not None and not args.no_cec:
-                blif = tmp / f"{f.stem}.blif"
-                blif.write_text(cover_to_blif(cover, f.stem))
+                if args.flow == "cli":
+                    blif = cover
+                else:
+                    blif = tmp / f"{f.stem}.blif"
+                    blif.write_text(cover_to_blif(cover, f.stem))
                 eq = abc_cec(f, blif, args.timeout)
-                if eq in ("timeout", "no ABC", "?"):
+                if eq in ("timeout", "no ABC", "?") and args.flow == "cli":
+                    eq += ", not simulated (cli flow)"
+                elif eq in ("timeout", "no ABC", "?"):
                     # fall back to simulation on random vectors
                     from lutopt.logic.cover import equivalent_by_simulation
 
                     eq += ", sim " + ("ok" if equivalent_by_simulation(net, cover, words=64) else "FAILS")
                     failures += "FAILS" in eq
                 failures += eq == "NO"
-            print(f"{f.stem:<11} {net.num_gates:>7} | {fmt(ours)} | {fmt(ref_if)} | {fmt(ref_dch)} | {eq}", flush=True)
-            if args.verbose and cover is not None:
+            print(f"{f.stem:<11} {net.num_gates:>7} | {fmt(ours)} | {fmt(ref_if)} | {fmt(ref_dch)} | {eq}"
+                  f"{'  (' + note + ')' if note else ''}", flush=True)
+            if args.verbose and cover is not None and args.flow == "api":
                 print(stats.report())
             rows.append((ours, ref_if, ref_dch))
     print_summary(rows, ("strash; if", "dch; if; mfs2"))
@@ -316,51 +410,47 @@ def bench_neurons(args) -> int:
 
 def bench_random(args) -> int:
     from lutopt.logic.aiger import write_aiger
-    from lutopt.logic.random_netlist import random_layered_netlist
+    from lutopt.logic.random_netlist import random_layered_netlist, with_hidden_constants
 
     layers, width = 16, args.random_gates // 16
     net = random_layered_netlist(args.random_inputs, layers, width, seed=1,
                                  functions=np.array([1, 2, 4, 6, 7, 8, 9, 11, 13, 14]))
+    if args.random_consts:
+        net = with_hidden_constants(net, args.random_consts, seed=2)
     bindir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         aig = tmp / "random.aig"
         aig.write_bytes(write_aiger(net))
         print(f"layered random network: {net.num_inputs} inputs, {net.num_gates} gates in {layers} layers, "
-              f"{net.num_outputs} outputs")
+              f"{net.num_outputs} outputs ({args.random_consts} of them constant, found only by optimisation; "
+              f"{'an input, its complement and a repeated output' if args.random_consts else 'no others added'})")
         mlir, mapped, blif = tmp / "random.mlir", tmp / "mapped.mlir", tmp / "mapped.blif"
         steps = [
             ("import AIGER", [bindir / "lutopt-translate", "--import-aiger", aig, "-o", mlir]),
             (f"{PIPELINE}", [bindir / "lutopt", mlir, "-p", PIPELINE, "-o", mapped]),
             ("export BLIF", [bindir / "lutopt-translate", "--export-blif", mapped, "-o", blif]),
         ]
-        total = 0.0
-        peak = 0
+        total = cpu_total = 0.0
+        peak = 0.0
         for label, cmd in steps:
-            t = time.perf_counter()
-            res = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
-            secs = time.perf_counter() - t
-            peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            rc, secs, mib, err, cpu = run_measured(cmd, 0)
+            peak = max(peak, mib)
             total += secs
-            print(f"  {label:<28} {secs:7.2f} s   (exit {res.returncode}){'  ' + res.stderr.strip()[:200] if res.returncode else ''}")
-            if res.returncode:
+            cpu_total += cpu
+            print(f"  {label:<28} {secs:7.2f} s  (CPU {cpu:6.2f} s, {mib:5.0f} MiB, exit {rc})"
+                  f"{'  ' + err.strip()[:200] if rc else ''}", flush=True)
+            if rc:
                 return 1
         luts = blif_luts(blif)
-        print(f"  total {total:.2f} s, peak memory of a step {peak / 1024:.0f} MiB; lutopt {luts} LUTs")
+        print(f"  total {total:.2f} s (CPU {cpu_total:.2f} s), peak memory of a step {peak:.0f} MiB; lutopt {luts} LUTs, "
+              f"{blif_constants(blif)} constant outputs in the BLIF", flush=True)
         # the driver's BLIF target: no mapped MLIR text in between
         direct = tmp / "direct.blif"
-        t = time.perf_counter()
-        res = subprocess.run([str(bindir / "lutopt"), str(mlir), "-p", PIPELINE, "-t", "blif", "-o", str(direct)],
-                             capture_output=True, text=True)
-        secs = time.perf_counter() - t
-        same = res.returncode == 0 and direct.read_bytes() == blif.read_bytes()
-        print(f"  lutopt -p {PIPELINE} -t blif: {secs:.2f} s (exit {res.returncode}); "
-              f"{'the same BLIF' if same else 'DIFFERENT BLIF'}")
-        # the same flow in one process through the Python API (no MLIR text in between)
-        blif2 = tmp / "mapped_api.blif"
-        res = subprocess.run([sys.executable, __file__, "--api-flow", str(aig), str(blif2)], capture_output=True,
-                             text=True)
-        print(res.stdout.rstrip() or res.stderr[-500:])
+        if args.no_api:
+            print("  (--no-api: the one-step -t blif run and the one-process flow skipped)")
+        else:
+            one_step(tmp, mlir, blif, direct)
         ref = abc_map(f"read {aig}", IF_SCRIPT.format(k=6), args.timeout, tmp)
         if ref:
             print(f"  ABC strash; if -K 6: {ref[0]} LUTs, depth {ref[1]}, {ref[2]:.1f} s  (ratio {luts / ref[0]:.4f})")
@@ -376,6 +466,20 @@ def bench_random(args) -> int:
                 eq += f"; BLIF read back and simulated on 4096 random vectors: {'equal' if same else 'DIFFERENT'}"
             print(f"  ABC &cec: {eq}")
     return 0
+
+
+def one_step(tmp: Path, mlir: Path, blif: Path, direct: Path) -> None:
+    """`lutopt -p PIPELINE -t blif` (must write the three-step BLIF), then the flow in one
+    process through the Python API (no MLIR text in between)."""
+    bindir = Path(sys.executable).parent
+    rc, secs, mib, _, cpu = run_measured([bindir / "lutopt", mlir, "-p", PIPELINE, "-t", "blif", "-o", direct], 0)
+    same = rc == 0 and direct.read_bytes() == blif.read_bytes()
+    print(f"  lutopt -p {PIPELINE} -t blif: {secs:.2f} s (CPU {cpu:.2f} s, {mib:.0f} MiB, exit {rc}); "
+          f"{'the same BLIF' if same else 'DIFFERENT BLIF'}", flush=True)
+    blif2 = tmp / "mapped_api.blif"
+    res = subprocess.run([sys.executable, __file__, "--api-flow", str(tmp / "random.aig"), str(blif2)],
+                         capture_output=True, text=True)
+    print(res.stdout.rstrip() or res.stderr[-500:], flush=True)
 
 
 def api_flow(aig: str, blif: str) -> int:
@@ -419,6 +523,16 @@ def main() -> int:
     ap.add_argument("--random", action="store_true", help="the 256k-gate random network flow instead")
     ap.add_argument("--random-gates", type=int, default=256_000)
     ap.add_argument("--random-inputs", type=int, default=1024)
+    ap.add_argument("--random-consts", type=int, default=16,
+                    help="outputs of the random network that are constant but only optimisation shows it "
+                         "(plus an input, its complement and a repeated output); 0 for none")
+    ap.add_argument("--no-api", action="store_true",
+                    help="--random: only the command-line steps, ABC and the proof (no -t blif rerun, no API flow)")
+    ap.add_argument("--extra", action="append", default=[], metavar="PATH",
+                    help="more .aig files, or folders of them, next to the EPFL folder's (repeatable)")
+    ap.add_argument("--flow", choices=["api", "cli"], default="api",
+                    help="cli: lutopt's result is the command-line flow (lutopt-translate --import-aiger, "
+                         "lutopt -p lower-to-luts{lut-size=K} -t blif), timed with its peak memory")
     ap.add_argument("--logic", choices=list(LOGIC_LABELS), default="default",
                     help="what lutopt runs before its mapper on each circuit (default: what lower-to-luts runs)")
     ap.add_argument("-v", "--verbose", action="store_true")

@@ -85,6 +85,47 @@ def export_blif(data: bytes, name: str, function: str | None) -> bytes:
     return function_blif(_function(data, name, function)).encode()
 
 
+_BLIF_HEADS = (b".model", b".inputs", b".outputs", b".names", b".end", b".latch", b".subckt", b".gate")
+
+
+def sniff_format(data: bytes) -> str | None:
+    """"AIGER", "BLIF" or "MLIR" when the start of `data` says so clearly, else None."""
+    if data[:4] in (b"aig ", b"aag "):
+        return "AIGER"
+    for line in data[:65536].split(b"\n"):
+        line = line.strip()
+        if not line or line.startswith(b"#"):
+            continue
+        if line.startswith(_BLIF_HEADS):
+            return "BLIF"
+        break
+    head = data[:65536]
+    if b"func.func" in head or b"builtin.module" in head or head.lstrip().startswith((b"module", b"//")):
+        return "MLIR"
+    return None
+
+
+_HOW = {
+    "AIGER": "read it with --import-aiger",
+    "BLIF": "read it with --import-blif",
+    "MLIR": "export it with --export-blif or --export-aiger",
+}
+
+
+def _expecting(kind: str, data: bytes, name: str, read):
+    """`read()`, but when it fails on a file that is clearly of another kind, one error
+    at the file's start that says which option reads it."""
+    try:
+        return read()
+    except LutoptError as e:
+        found = sniff_format(data)
+        if found is None or found == kind:
+            raise
+        article = "an" if found[0] in "AM" else "a"
+        raise LutoptError(f"expected {kind}, found {article} {found} file ({_HOW[found]})",
+                          location=f"{name}:1:1") from e
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="lutopt-translate",
@@ -103,19 +144,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if args.ascii and not args.export_aiger:
+        ap.error("--ascii only applies to --export-aiger")
+    if args.function is not None and not (args.export_aiger or args.export_blif):
+        ap.error("--function only applies to --export-aiger and --export-blif")
     name = args.input_file if args.input_file not in (None, "-") else "<stdin>"
 
     def body() -> int:
         data, input_name = _read(args.input_file)
         if args.import_aiger:
-            out = import_aiger(data, input_name).encode()
+            out = _expecting("AIGER", data, input_name, lambda: import_aiger(data, input_name)).encode()
         elif args.import_blif:
-            out = import_blif(data, input_name).encode()
+            out = _expecting("BLIF", data, input_name, lambda: import_blif(data, input_name)).encode()
         elif args.export_aiger:
-            out = export_aiger(data, input_name, args.function, args.ascii)
+            out = _expecting("MLIR", data, input_name,
+                             lambda: export_aiger(data, input_name, args.function, args.ascii))
         else:
-            out = export_blif(data, input_name, args.function)
+            out = _expecting("MLIR", data, input_name, lambda: export_blif(data, input_name, args.function))
         write_atomic(args.output_file, out)
         return 0
 

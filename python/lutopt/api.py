@@ -59,8 +59,10 @@ def parse_module(
 ) -> ModuleOp:
     """Parses (and verifies) `text`; every op gets a `name:line:col` location."""
     sys.set_int_max_str_digits(0)  # hw.constant table columns are long decimal numbers
-    parser = LocatingParser(ctx or make_context(), text, name, line_offset)
     try:
+        # Inside the try: the parser lexes the first token when it is made, so a file that
+        # starts with a bad token ('.', '#') fails here.
+        parser = LocatingParser(ctx or make_context(), text, name, line_offset)
         module = parser.parse_module()
     except ParseError as e:
         if line_offset:

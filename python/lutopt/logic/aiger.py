@@ -409,6 +409,35 @@ def _encode_varints(values: np.ndarray) -> bytes:
     return out.tobytes()
 
 
+def _symbols(net: GateNetlist) -> tuple[list[str], list[str]]:
+    """The symbol names to write: one line each (newlines become `_`), and distinct as
+    ABC requires (its reader rejects repeated names, and an output named like an input
+    unless it is that input): a repeated name gets the first free suffix `_1`, `_2`, ..."""
+    ins = [n.replace("\n", "_").replace("\r", "_") for n in net.input_names or []]
+    outs = [n.replace("\n", "_").replace("\r", "_") for n in net.output_names or []]
+    taken = set(ins) | set(outs)
+
+    def fresh(base: str) -> str:
+        k = 1
+        while f"{base}_{k}" in taken:
+            k += 1
+        taken.add(f"{base}_{k}")
+        return f"{base}_{k}"
+
+    seen: dict[str, int] = {}
+    for k, n in enumerate(ins):
+        if n in seen:
+            ins[k] = n = fresh(n)
+        seen[n] = k
+    out_seen: set[str] = set()
+    for k, n in enumerate(outs):
+        is_input = n in seen and int(net.outputs[k]) == 1 + seen[n] and not net.output_neg[k]
+        if n in out_seen or (n in seen and not is_input):
+            outs[k] = n = fresh(n)
+        out_seen.add(n)
+    return ins, outs
+
+
 def write_aiger(net: GateNetlist, binary: bool = True, comment: str | None = "written by lutopt") -> bytes:
     """The netlist as an AIGER file (binary `aig` by default, or ASCII `aag`), with the
     input and output names as symbols and `comment` in the comment section."""
@@ -437,11 +466,8 @@ def write_aiger(net: GateNetlist, binary: bool = True, comment: str | None = "wr
         if na:
             rows = np.stack([lhs, r0, r1], axis=1)
             parts.append(("\n".join(" ".join(map(str, row)) for row in rows.tolist()) + "\n").encode())
-    sym = []
-    if net.input_names:
-        sym.extend(f"i{k} {n}\n" for k, n in enumerate(net.input_names))
-    if net.output_names:
-        sym.extend(f"o{k} {n}\n" for k, n in enumerate(net.output_names))
+    ins, outs = _symbols(net)
+    sym = [f"i{k} {n}\n" for k, n in enumerate(ins)] + [f"o{k} {n}\n" for k, n in enumerate(outs)]
     parts.append("".join(sym).encode())
     if comment is not None:
         parts.append(f"c\n{comment}\n".encode())

@@ -374,18 +374,36 @@ class BlifWriter:
 
     def __init__(self, model: str, inputs: Sequence[str], outputs: Sequence[str]):
         self.model = blif_name(model) if model else "top"
-        self.inputs = [blif_name(n) for n in inputs]
-        self.outputs = [blif_name(n) for n in outputs]
-        for what, names in (("input", self.inputs), ("output", self.outputs)):
-            if len(set(names)) != len(names):
-                dup = next(n for n in names if names.count(n) > 1)
-                raise LutoptError(f"{what} name '{dup}' is used twice")
+        # BLIF needs distinct port names; AIGER symbols (and `lutopt.name`s) need not be
+        # distinct, and cleaning can merge two. A name already taken gets the first free
+        # suffix `_1`, `_2`, ... (ports keep their order). An output named like an input
+        # keeps the name only when it is that input (decided in `text`).
+        self._taken = {blif_name(n) for n in [*inputs, *outputs]}
+        self.inputs = self._distinct([blif_name(n) for n in inputs], set())
         self._input_set = set(self.inputs)
+        self.outputs = self._distinct([blif_name(n) for n in outputs], set())
         self._prefix = signal_prefix(self.inputs + self.outputs)
         self._count = 0
         self._nodes: list[tuple[list[str], str, list[str], int]] = []
         self._driven: dict[str, int] = {}  # node signal name -> index in _nodes
         self._bound: dict[int, str] = {}  # output index -> signal name driving it
+
+    def _distinct(self, names: list[str], used: set[str]) -> list[str]:
+        out = []
+        for n in names:
+            if n in used:
+                n = self._unused(n)
+            used.add(n)
+            out.append(n)
+        return out
+
+    def _unused(self, base: str) -> str:
+        k = 1
+        while f"{base}_{k}" in self._taken:
+            k += 1
+        name = f"{base}_{k}"
+        self._taken.add(name)
+        return name
 
     def input(self, k: int) -> Signal:
         return (self.inputs[k], 0)
@@ -469,8 +487,8 @@ class BlifWriter:
             name, neg = self._bound.get(k, CONST0)  # type: ignore[misc]
             if name == out and not neg:
                 continue  # an input that is also an output
-            if out in self._input_set:
-                raise LutoptError(f"output '{out}' has the name of an input but a different function")
+            if out in self._input_set:  # named like an input, but another function
+                out = self.outputs[k] = self._unused(out)
             if name in self._driven and name not in rename and not neg:
                 rename[name] = out  # the node takes the output's name
             elif name == "":

@@ -121,7 +121,10 @@ def _check_i1(value: SSAValue, what: str, op: Operation) -> None:
 def _constant_bit(op: Operation) -> int | None:
     if op.name not in ("arith.constant", "hw.constant"):
         return None
-    attr = op.properties.get("value") or op.attributes.get("value")
+    # Not `properties.get(...) or attributes.get(...)`: an IntegerAttr of value 0 is falsy.
+    attr = op.properties.get("value")
+    if attr is None:
+        attr = op.attributes.get("value")
     return attr.value.data & 1 if isinstance(attr, IntegerAttr) else None
 
 
@@ -222,7 +225,7 @@ def _function_blif(f: func.FuncOp) -> str:
         elif kind == "table":
             sig[op.results[0]] = writer.table([sig[v] for v in op.operands], op.values())  # type: ignore[attr-defined]
         else:
-            sig[op.results[0]] = ("", _constant_bit(op) or 0)
+            sig[op.results[0]] = ("", _constant_bit(op))
     for k, v in enumerate(w.ret.operands):
         writer.output(k, sig[v])
     return writer.text()

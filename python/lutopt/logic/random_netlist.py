@@ -150,3 +150,67 @@ def random_dag_netlist(num_inputs: int, num_gates: int, num_outputs: int, seed: 
         outputs=outputs.astype(np.int32),
         output_neg=rng.random(num_outputs) < 0.3,
     )
+
+
+def with_hidden_constants(net: GateNetlist, count: int, seed: int = 0) -> GateNetlist:
+    """`net` with `count` more outputs that are constant (alternately 0 and 1) but only
+    after optimisation finds it -- each is made by a few new gates over random gates of
+    `net`: (p & q) & ~(p & q) written with different gates, ((p ^ q) ^ q) ^ p, and
+    (p & q) | (p & ~q) compared with p -- plus an output that is an input, one that is an
+    input complemented, and one that repeats output 0 (when there are inputs and outputs).
+    The new outputs come after the old ones; names, when `net` has them, are extended."""
+    rng = np.random.default_rng(seed)
+    fn, a, b = list(net.fn.tolist()), list(net.a.tolist()), list(net.b.tolist())
+    base = 1 + net.num_inputs
+    pool = base + np.arange(net.num_gates) if net.num_gates else 1 + np.arange(net.num_inputs)
+
+    def gate(f: int, x: int, y: int) -> int:
+        fn.append(f)
+        a.append(x)
+        b.append(y)
+        return base + len(fn) - 1
+
+    outs, neg = list(net.outputs.tolist()), list(net.output_neg.tolist())
+    for k in range(count if len(pool) else 0):
+        p, q = (int(v) for v in rng.choice(pool, 2))
+        one = k & 1
+        kind = k % 3
+        if kind == 0:  # (p & q) and nand(p, q): never both
+            x = gate(1, p, q)
+            y = gate(14, p, q)
+            o = gate(7 if one else 1, x, y)  # x | y is 1, x & y is 0
+        elif kind == 1:  # ((p ^ q) ^ q) is p
+            x = gate(6, p, q)
+            y = gate(6, x, q)
+            o = gate(9 if one else 6, y, p)
+        else:  # (p & q) | (p & ~q) is p
+            x = gate(1, p, q)
+            y = gate(2, p, q)
+            z = gate(7, x, y)
+            o = gate(9 if one else 6, z, p)
+        outs.append(o)
+        neg.append(False)
+    extra_names = [f"const{k}" for k in range(count if len(pool) else 0)]
+    if net.num_inputs:
+        i = int(rng.integers(1, net.num_inputs + 1))
+        outs += [i, i]
+        neg += [False, True]
+        extra_names += ["wire", "wire_n"]
+    if net.num_outputs:
+        outs.append(int(net.outputs[0]))
+        neg.append(bool(net.output_neg[0]))
+        extra_names.append("again")
+    out_names = None
+    if net.output_names:
+        taken = set(net.output_names)
+        out_names = list(net.output_names) + [n if n not in taken else f"{n}_{k}" for k, n in enumerate(extra_names)]
+    return GateNetlist(
+        num_inputs=net.num_inputs,
+        fn=np.array(fn, dtype=np.uint8),
+        a=np.array(a, dtype=np.int32),
+        b=np.array(b, dtype=np.int32),
+        outputs=np.array(outs, dtype=np.int32),
+        output_neg=np.array(neg, dtype=bool),
+        input_names=net.input_names,
+        output_names=out_names,
+    )
