@@ -11,6 +11,7 @@ from numba import njit
 from lutopt.logic._map_cuts import cut_delay, deref_cut, ref_cut
 from lutopt.logic._truth import tt_gate, tt_var
 
+
 @njit(cache=True)
 def _cone_truth(root, leaves, size, net, tt_work, slot_of, visit):
     """Truth table of node `root` over `leaves` (the cone between them); returns it in

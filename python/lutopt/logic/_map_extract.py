@@ -10,6 +10,7 @@ from numba import njit
 
 from lutopt.logic._truth import tt_flip, tt_shrink
 
+
 @njit(cache=True)
 def extract(num_inputs, out_lit, st):
     """The LUTs of the mapping in `st` (a `MapState`: the nodes with refs > 0) in

@@ -15,11 +15,11 @@ from lutopt.logic._map_cuts import (
     compare_cuts,
     cut_delay,
     deref_cut,
+    is_subset,
     merge_leaves,
     merged_truth,
     ref_cut,
     signature,
-    is_subset,
 )
 from lutopt.logic._map_types import BIG, Cost
 from lutopt.logic._truth import popcount64, tt_shrink, tt_var

@@ -113,7 +113,8 @@ class MapParams:
         if not (1 <= self.cut_limit <= MAX_CUT_LIMIT):
             return f"cut limit must be between 1 and {MAX_CUT_LIMIT}, got {self.cut_limit}"
         if not (0 <= self.area_cut_limit <= MAX_CUT_LIMIT):
-            return f"area cut limit must be between 0 (same as the cut limit) and {MAX_CUT_LIMIT}, got {self.area_cut_limit}"
+            return (f"area cut limit must be between 0 (same as the cut limit) and {MAX_CUT_LIMIT}, "
+                    f"got {self.area_cut_limit}")
         if self.delay_rounds_max < 1:
             return f"delay_rounds_max must be at least 1, got {self.delay_rounds_max}"
         if self.flow_rounds < 0 or self.exact_rounds < 0 or self.depth_relax < 0:
