@@ -48,6 +48,7 @@ __all__ = ["Cost", "MapParams", "MapRound", "MapStats", "SortOrder", "Start", "l
 MIN_LUT_SIZE = 3
 MAX_LUT_SIZE = 8
 MAX_CUT_LIMIT = 64
+_START_VALUES = frozenset(s.value for s in Start)
 
 
 @dataclass
@@ -122,7 +123,7 @@ class MapParams:
         if self.expand_cone_limit < 0:
             return f"expand_cone_limit must not be negative, got {self.expand_cone_limit}"
         for start in self.starts:
-            if start not in Start._value2member_map_:
+            if start not in _START_VALUES:
                 return f"unknown mapping start '{start}' (expected one of {', '.join(s.value for s in Start)})"
         return None
 
