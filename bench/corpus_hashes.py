@@ -182,6 +182,8 @@ def main() -> int:
     ref = read_hashes(Path(args.compare)) if args.compare else {}
     got: dict[str, str] = {}
     differ = []
+    # entries are written as they finish, so an interrupted run keeps what it has done
+    out = open(args.out, "w") if args.out else None  # noqa: SIM115
     with tempfile.TemporaryDirectory(prefix="corpus-") as d:
         for name, fn in entries(parts, Path(d), args):
             t = time.perf_counter()
@@ -195,14 +197,17 @@ def main() -> int:
                 differ.append(name)
                 continue
             got[name] = digest
+            if out:
+                out.write(f"{digest}  {name}\n")
+                out.flush()
             verdict = ""
             if args.compare:
                 verdict = "new" if name not in ref else "same" if ref[name] == digest else "DIFFERENT"
                 if verdict == "DIFFERENT":
                     differ.append(name)
             print(f"{name:<28} {digest[:16]}  {time.perf_counter() - t:7.2f} s  {verdict}", flush=True)
-    if args.out:
-        Path(args.out).write_text("".join(f"{digest}  {name}\n" for name, digest in got.items()))
+    if out:
+        out.close()
     if args.compare:
         missing = [n for n in ref if n not in got and n.split("/")[0] in parts]
         for n in missing:
