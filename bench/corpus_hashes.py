@@ -179,6 +179,8 @@ def main() -> int:
     unknown = parts - set(PARTS)
     if unknown:
         ap.error(f"unknown part(s) {', '.join(sorted(unknown))}; expected {', '.join(PARTS)}")
+    if args.compare and not Path(args.compare).is_file():
+        ap.error(f"no hash file {args.compare}")
     ref = read_hashes(Path(args.compare)) if args.compare else {}
     got: dict[str, str] = {}
     differ = []
