@@ -295,3 +295,69 @@ def test_cover_to_lut_ops() -> None:
     vec = exhaustive_vectors(6)
     want = np.unpackbits(net.simulate(vec).astype("<u8").view(np.uint8), axis=1, bitorder="little")[:, :64]
     assert np.array_equal(got, want)
+
+
+# ------------------------------------------------------------------------ the interface
+
+
+def test_stats_passed_in_are_cleared_and_filled() -> None:
+    from lutopt.logic.mapping import MapRound, MapStats
+
+    net = random_dag_netlist(16, 400, 8, seed=2)
+    stats = MapStats(luts=-1, rounds=[MapRound("stale", 0, 0, 0, 0.0)], times={"stale": 1.0})
+    cover, returned = lut_map(net, MapParams(lut_size=5), stats)
+    assert returned is stats
+    assert stats.luts == cover.num_luts and stats.depth == cover.depth() and stats.edges == cover.edges()
+    assert stats.gates_in == net.num_gates and 0 < stats.gates_mapped <= net.num_gates
+    assert stats.cuts_merged > 0
+    assert all(r.name != "stale" for r in stats.rounds) and "stale" not in stats.times
+    assert {"normalize", "setup", "delay", "flow", "exact", "expand", "extract"} <= set(stats.times)
+    # the rounds are labelled with the start they belong to
+    assert {r.name.split(":")[0] for r in stats.rounds} == {"depth", "abc", "delay", "delay2"}
+    # the same figures as a call without stats
+    _, fresh = lut_map(net, MapParams(lut_size=5))
+    assert (fresh.luts, fresh.depth, fresh.edges) == (stats.luts, stats.depth, stats.edges)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (dict(delay_rounds_max=0), "delay_rounds_max must be at least 1"),
+        (dict(area_cut_limit=65), "area cut limit must be between 0"),
+        (dict(area_cut_limit=-1), "area cut limit must be between 0"),
+        (dict(expand_cone_limit=-1), "expand_cone_limit must not be negative"),
+        (dict(lut_size="6"), "lut_size must be an integer"),
+        (dict(cut_limit=True), "cut_limit must be an integer"),
+        (dict(starts=("abc", "fast")), "unknown mapping start 'fast'"),
+    ],
+)
+def test_params_are_validated_with_a_clear_error(bad: dict, message: str) -> None:
+    net = random_dag_netlist(4, 10, 2, seed=0)
+    params = MapParams(**bad)
+    assert message in params.check()
+    with pytest.raises(ValueError, match="invalid mapper parameters: " + message):
+        lut_map(net, params)
+
+
+def test_enums_name_the_modes() -> None:
+    from lutopt.logic.mapping import Cost, SortOrder, Start
+
+    assert [c.name for c in Cost] == ["DELAY", "AREA_FLOW", "AREA_EXACT"]
+    assert [s.name for s in SortOrder] == ["DELAY", "AREA", "DELAY_AREA"]
+    assert len({int(c) for c in Cost}) == 3 and len({int(s) for s in SortOrder}) == 3
+    # starts: the enum members and their names give the same mapping
+    assert [s.value for s in Start] == list(MapParams().starts)
+    net = random_dag_netlist(16, 600, 8, seed=4)
+    for start in Start:
+        c0, s0 = lut_map(net, MapParams(starts=(start,)))
+        c1, s1 = lut_map(net, MapParams(starts=(start.value,)))
+        assert np.array_equal(c0.tables, c1.tables) and np.array_equal(c0.leaves, c1.leaves)
+        assert {r.name.split(":")[0] for r in s0.rounds} == {"depth", start.value}
+
+
+def test_verbose_report_goes_to_stderr(capsys) -> None:
+    net = random_dag_netlist(8, 100, 4, seed=1)
+    _, stats = lut_map(net, MapParams(verbose=True))
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == stats.report()

@@ -1,12 +1,12 @@
-"""K-LUT technology mapping of a gate netlist: `lut_map(net, params) -> (LutCover, MapStats)`.
+"""K-LUT technology mapping of a gate netlist: `lut_map(net, params, stats) -> (LutCover, MapStats)`.
 
 The algorithm is the priority-cut mapper of ABC's `if` (Mishchenko et al., "Combinational
 and sequential mapping with priority cuts", ICCAD 2007) and mockturtle's `lut_map`, run on
 the 16-function gate network directly (an XOR is one node, not three ANDs):
 
-1. Normalisation: constants and single-input gates are folded, complemented fanins are
-   absorbed into the gate functions, identical gates are merged (structural hashing) and
-   dead gates dropped.
+1. Normalisation (`simplify.normalize`, the kernels the `gate-*` passes use): constants
+   and single-input gates are folded, complemented fanins are absorbed into the gate
+   functions, identical gates are merged (structural hashing) and dead gates dropped.
 2. Cut enumeration in topological order, keeping at most `cut_limit` priority cuts per node
    (plus the trivial cut). Every cut carries its truth table (bit-parallel, on uint64
    words); leaves the function does not depend on are removed (`shrink_support`), so a
@@ -22,22 +22,44 @@ the 16-function gate network directly (an XOR is one node, not three ANDs):
 5. Extraction and clean-up: LUTs that turn out constant or equal to one of their leaves are
    folded into their users, complemented outputs go into the tables.
 
-The kernels are compiled with numba (cached on disk after the first call).
+The interface is typed: `MapParams` (validated, with a clear `ValueError`), `MapStats`
+(which the caller may pass in and read after the call), the enums `Cost`, `SortOrder` and
+`Start` for the modes. The kernels are compiled with numba (cached on disk after the first
+call): `_map_cuts` (cut costs and order), `_map_round` (one cut-selection round),
+`_map_expand` (the expand step), `_map_extract` (the cover); their state is one
+`_map_types.MapState` of arrays.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from lutopt.logic._map_types import BIG, DEPTH_PATTERN, STALL, Cost, MapState, Network, RoundConfig, SortOrder, Start
 from lutopt.logic.cover import LutCover
 from lutopt.logic.netlist import GateNetlist
 
+__all__ = ["Cost", "MapParams", "MapRound", "MapStats", "SortOrder", "Start", "lut_map"]
+
 MIN_LUT_SIZE = 3
 MAX_LUT_SIZE = 8
+MAX_CUT_LIMIT = 64
+_START_VALUES = frozenset(s.value for s in Start)
+
+
+@dataclass
+class MapRound:
+    """The figures after one round (or expand step) of the mapper."""
+
+    name: str
+    luts: int
+    depth: int
+    edges: int
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -47,21 +69,19 @@ class MapParams:
     lut_size: int = 6
     """K: the number of LUT inputs, 3..8."""
     cut_limit: int = 8
-    """Priority cuts kept per node (besides the trivial cut). ABC's default is 8; more cuts
-    cost time roughly linearly and usually save a few LUTs."""
+    """Priority cuts kept per node (besides the trivial cut), 1..64. ABC's default is 8;
+    more cuts cost time roughly linearly and usually save a few LUTs."""
     area_cut_limit: int = 0
     """Priority cuts per node in the area-recovery rounds (0: the same as `cut_limit`).
     The depth target is set by the delay rounds with `cut_limit` cuts."""
     delay_rounds_max: int = 6
     """Depth phase: delay-oriented rounds, alternately ordering cuts by (delay, leaves) and
     (delay, area flow), each keeping a node's cut unless the new one meets its required
-    time, repeated while the depth improves (at most this many rounds)."""
-    starts: tuple[str, ...] = ("abc", "delay", "delay2")
-    """Starting mappings for area recovery; each is carried through the recovery rounds and
-    the result with the fewest LUTs is kept (each start costs a full recovery). "delay": the
-    last (delay, leaves) mapping of the depth phase, "delay2": the last (delay, area flow)
-    one, "abc": that one followed by an area-flow round under the depth bound, which is
-    where ABC's `if` starts its recovery."""
+    time, repeated while the depth improves (at most this many rounds, at least 1)."""
+    starts: tuple[str | Start, ...] = (Start.ABC.value, Start.DELAY.value, Start.DELAY2.value)
+    """Starting mappings for area recovery (`Start` members or their values); each is
+    carried through the recovery rounds and the result with the fewest LUTs is kept (each
+    start costs a full recovery). See `Start` for what each one is."""
     flow_rounds: int = 4
     """Area-flow recovery rounds (ABC's `if` does one; the fanout estimates blend over the
     rounds, and on large circuits four save about 0.5% more LUTs than one)."""
@@ -78,31 +98,46 @@ class MapParams:
     """Extra LUT levels allowed above the optimum depth during area recovery (0: keep the
     optimum depth)."""
     verbose: bool = False
+    """Print `MapStats.report()` on stderr when done."""
     progress: Callable[[MapRound], None] | None = field(default=None, compare=False)
     """Called after every round with its figures (the `gate-map-luts` status line)."""
 
     def check(self) -> str | None:
+        """A description of the first invalid setting, or None."""
+        for name in ("lut_size", "cut_limit", "area_cut_limit", "delay_rounds_max", "flow_rounds", "exact_rounds",
+                     "expand_cone_limit", "depth_relax"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+                return f"{name} must be an integer, got {value!r}"
         if not (MIN_LUT_SIZE <= self.lut_size <= MAX_LUT_SIZE):
             return f"lut-size must be between {MIN_LUT_SIZE} and {MAX_LUT_SIZE}, got {self.lut_size}"
-        if not (1 <= self.cut_limit <= 64):
-            return f"cut limit must be between 1 and 64, got {self.cut_limit}"
+        if not (1 <= self.cut_limit <= MAX_CUT_LIMIT):
+            return f"cut limit must be between 1 and {MAX_CUT_LIMIT}, got {self.cut_limit}"
+        if not (0 <= self.area_cut_limit <= MAX_CUT_LIMIT):
+            return (f"area cut limit must be between 0 (same as the cut limit) and {MAX_CUT_LIMIT}, "
+                    f"got {self.area_cut_limit}")
+        if self.delay_rounds_max < 1:
+            return f"delay_rounds_max must be at least 1, got {self.delay_rounds_max}"
         if self.flow_rounds < 0 or self.exact_rounds < 0 or self.depth_relax < 0:
             return "round counts and depth relaxation must not be negative"
+        if self.expand_cone_limit < 0:
+            return f"expand_cone_limit must not be negative, got {self.expand_cone_limit}"
+        for start in self.starts:
+            if start not in _START_VALUES:
+                return f"unknown mapping start '{start}' (expected one of {', '.join(s.value for s in Start)})"
         return None
 
-
-@dataclass
-class MapRound:
-    name: str
-    luts: int
-    depth: int
-    edges: int
-    seconds: float
+    def validate(self) -> None:
+        """Raises ValueError with `check()`'s description when a setting is invalid."""
+        problem = self.check()
+        if problem:
+            raise ValueError(f"invalid mapper parameters: {problem}")
 
 
 @dataclass
 class MapStats:
-    """What `lut_map` did: the result's size and depth, and the time of each phase."""
+    """What `lut_map` did: the result's size and depth, and the time of each phase. Pass one
+    to `lut_map` to have it filled in (it is cleared first)."""
 
     luts: int = 0
     depth: int = 0
@@ -112,6 +147,11 @@ class MapStats:
     cuts_merged: int = 0
     rounds: list[MapRound] = field(default_factory=list)
     times: dict[str, float] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        fresh = MapStats()
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(fresh, name))
 
     @property
     def total_time(self) -> float:
@@ -128,106 +168,48 @@ class MapStats:
         return "\n".join(lines)
 
 
-def lut_map(net: GateNetlist, params: MapParams | None = None) -> tuple[LutCover, MapStats]:
-    """Maps `net` to K-input LUTs; see the module docstring."""
-    from lutopt.logic import _map_kernels as kern
+def lut_map(net: GateNetlist, params: MapParams | None = None, stats: MapStats | None = None,
+            ) -> tuple[LutCover, MapStats]:
+    """Maps `net` to K-input LUTs (see the module docstring). Returns the cover and the
+    statistics: `stats` when given (cleared, then filled in), else a new `MapStats`.
+    Raises ValueError on invalid parameters or a malformed netlist."""
+    from lutopt.logic import _map_extract, _map_round
     from lutopt.logic._truth import words_for
+    from lutopt.logic.simplify import normalize
 
     params = params or MapParams()
-    problem = params.check()
-    if problem:
-        raise ValueError(problem)
+    params.validate()
     problem = net.check()
     if problem:
         raise ValueError(f"malformed netlist: {problem}")
-    stats = MapStats(gates_in=net.num_gates)
+    if stats is None:
+        stats = MapStats()
+    else:
+        stats.clear()
+    stats.gates_in = net.num_gates
     k = params.lut_size
-    nw = words_for(k)
-    climit = params.cut_limit
-    alimit = params.area_cut_limit or climit
     ni = int(net.num_inputs)
-    base = ni + 1
 
     t0 = time.perf_counter()
-    fa, fb, fn, out_lit = kern.normalize(
-        ni,
-        np.ascontiguousarray(net.fn, dtype=np.int64),
-        np.ascontiguousarray(net.a, dtype=np.int64),
-        np.ascontiguousarray(net.b, dtype=np.int64),
-        np.ascontiguousarray(net.outputs, dtype=np.int64),
-        np.ascontiguousarray(net.output_neg, dtype=np.bool_),
-    )
-    stats.gates_mapped = len(fn)
-    n_nodes = base + len(fn)
-    out_nodes = (out_lit >> 1).astype(np.int64)
+    norm = normalize(net)
+    out_lit = 2 * norm.outputs.astype(np.int64) + norm.output_neg.astype(np.int64)
+    network = Network(ni, norm.a.astype(np.int64), norm.b.astype(np.int64), norm.fn.astype(np.int64),
+                      norm.outputs.astype(np.int64))
+    stats.gates_mapped = norm.num_gates
+    n_nodes = norm.num_nodes
     stats.times["normalize"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    st = _State(n_nodes, k, nw, max(climit, alimit), params.expand_cone_limit)
-    struct_refs = kern.structural_refs(ni, fa, fb, out_nodes, n_nodes)
+    alimit = params.area_cut_limit or params.cut_limit
+    state = MapState.allocate(n_nodes, k, words_for(k), max(params.cut_limit, alimit), params.expand_cone_limit)
+    struct_refs = _map_round.structural_refs(network, n_nodes)
     stats.times["setup"] = time.perf_counter() - t0
 
-    for start in params.starts:
-        if start not in STARTS:
-            raise ValueError(f"unknown mapping start '{start}' (expected one of {', '.join(STARTS)})")
-    ctx = _Context(params, stats, ni, fa, fb, fn, out_nodes, struct_refs, climit, alimit)
-    st.reset(ni)
-    # 1. depth: delay rounds (delay/leaves and delay/area-flow priorities, alternating) while
-    #    the depth improves; each later round keeps a node's cut unless the new one meets
-    #    the node's required time, so the depth never gets worse
-    snaps = {}
-    best_depth = None
-    stall = 0
-    for r in range(params.delay_rounds_max):
-        is_delay = DEPTH_PATTERN[r % len(DEPTH_PATTERN)] == "d"
-        name, sortmode = ("delay", kern.SORT_DELAY) if is_delay else ("delay-2", kern.SORT_DELAY_AREA)
-        _luts, depth = _round(st, ctx, "depth", name, 0, sortmode, True)
-        snaps["delay" if is_delay else "delay2"] = st.snapshot()
-        if best_depth is None or depth < best_depth:
-            best_depth = depth
-            stall = 0
-        else:
-            stall += 1
-        if r >= 1 and stall >= STALL:
-            break
-    # snapshots at a worse depth than the final one cannot start a recovery
-    snaps = {key: snap for key, snap in snaps.items() if snap["depth"] <= st.target}
-    # 2. area recovery from each starting mapping; keep the best result
-    best = None
-    best_snap = None
-    for start in params.starts:
-        key = "delay2" if start == "abc" else start
-        if key not in snaps:
-            key = next(iter(snaps))
-        st.restore(snaps[key])
-        _update(st, ctx)
-        if start == "abc":
-            _round(st, ctx, start, "area-0", 0, kern.SORT_AREA, True)
-        if params.expand:
-            _expand(st, ctx, start)
-        for _ in range(params.flow_rounds):
-            _round(st, ctx, start, "flow", 1, kern.SORT_AREA, False)
-            if params.expand:
-                _expand(st, ctx, start)
-        for _ in range(params.exact_rounds):
-            before = st.last[0]
-            _round(st, ctx, start, "exact", 2, kern.SORT_AREA, False)
-            if params.expand:
-                _expand(st, ctx, start)
-            if st.last[0] >= before:
-                break  # converged
-        luts, depth, _ = st.last
-        if best is None or (depth, luts) < best:
-            best = (depth, luts)
-            best_snap = st.snapshot() if len(params.starts) > 1 else None
-    if best_snap is not None:
-        st.restore(best_snap)
-    kern.compute_mapping(ni, out_nodes, st.best_leaves, st.best_size, st.arrival, st.refs, st.required, st.target)
-    best_leaves, best_size, best_tt, refs = st.best_leaves, st.best_size, st.best_tt, st.refs
+    _Mapper(params, stats, network, state, struct_refs).run()
 
     t0 = time.perf_counter()
-    leaves, sizes, tables, onode, oneg = kern.extract(ni, out_lit, best_leaves, best_size, best_tt, refs, k, nw)
-    leaves, sizes, tables, onode, oneg = kern.finish_cover(ni, leaves, sizes, tables, onode, oneg, k, nw)
+    leaves, sizes, tables, onode, oneg = _map_extract.extract(ni, out_lit, state)
+    leaves, sizes, tables, onode, oneg = _map_extract.finish_cover(ni, leaves, sizes, tables, onode, oneg)
     cover = LutCover(
         num_inputs=ni,
         leaves=leaves,
@@ -244,125 +226,159 @@ def lut_map(net: GateNetlist, params: MapParams | None = None) -> tuple[LutCover
     stats.edges = cover.edges()
     stats.times["extract"] = time.perf_counter() - t0
     if params.verbose:
-        print(stats.report())
+        print(stats.report(), file=sys.stderr)
     return cover, stats
 
 
-STARTS = ("abc", "delay", "delay2")
-DEPTH_PATTERN = "dee"
-STALL = 3
+# The arrays a snapshot of the mapping keeps (enough to restart recovery from it).
+_SNAPSHOT_FIELDS = ("best_leaves", "best_size", "best_tt", "arrival")
 
 
-class _Context:
-    def __init__(self, params, stats, ni, fa, fb, fn, out_nodes, struct_refs, climit, alimit):
+class _Mapper:
+    """One run of the mapper on a normalised network: the state arrays, the depth target
+    and the figures of the last round, and the phases (depth, then area recovery from each
+    start) as methods."""
+
+    def __init__(self, params: MapParams, stats: MapStats, net: Network, state: MapState, struct_refs: np.ndarray):
         self.params, self.stats = params, stats
-        self.ni, self.fa, self.fb, self.fn = ni, fa, fb, fn
-        self.out_nodes, self.struct_refs = out_nodes, struct_refs
-        self.climit, self.alimit = climit, alimit
+        self.net, self.st, self.struct_refs = net, state, struct_refs
+        self.cut_limit = params.cut_limit
+        self.area_cut_limit = params.area_cut_limit or params.cut_limit
+        self.target = -1  # required time of the outputs; -1 until the first round
+        self.last = (0, 0, 0)  # LUTs, depth, edges after the last round
 
+    def run(self) -> None:
+        """Leaves the chosen mapping in the state, with its references."""
+        from lutopt.logic import _map_round
 
-class _State:
-    """The mapper's arrays: per-node cut sets and best cuts."""
+        self.reset()
+        snaps = self.depth_phase()
+        best = None
+        best_snap = None
+        for start in self.params.starts:
+            luts, depth = self.recover(Start(start), snaps)
+            if best is None or (depth, luts) < best:
+                best = (depth, luts)
+                best_snap = self.snapshot() if len(self.params.starts) > 1 else None
+        if best_snap is not None:
+            self.restore(best_snap)
+        _map_round.compute_mapping(self.net, self.st, self.target)
 
-    def __init__(self, n_nodes: int, k: int, nw: int, climit: int, cone_limit: int):
-        slots = climit + 1
-        self.k, self.nw = k, nw
-        self.cut_leaves = np.zeros((n_nodes, slots, k), dtype=np.int32)
-        self.cut_size = np.zeros((n_nodes, slots), dtype=np.int32)
-        self.cut_tt = np.zeros((n_nodes, slots, nw), dtype=np.uint64)
-        self.cut_sig = np.zeros((n_nodes, slots), dtype=np.uint64)
-        self.cut_count = np.zeros(n_nodes, dtype=np.int32)
-        self.best_leaves = np.zeros((n_nodes, k), dtype=np.int32)
-        self.best_size = np.full(n_nodes, -1, dtype=np.int32)
-        self.best_tt = np.zeros((n_nodes, nw), dtype=np.uint64)
-        self.arrival = np.zeros(n_nodes, dtype=np.int32)
-        self.best_area = np.zeros(n_nodes, dtype=np.float64)
-        self.best_edge = np.zeros(n_nodes, dtype=np.float64)
-        self.est = np.ones(n_nodes, dtype=np.float64)
-        self.refs = np.zeros(n_nodes, dtype=np.int32)
-        self.required = np.zeros(n_nodes, dtype=np.int32)
-        self.stack = np.zeros(n_nodes + 1, dtype=np.int64)
-        # expand-step scratch
-        self.tt_work = np.zeros((2 * k + cone_limit + 4, nw), dtype=np.uint64)
-        self.slot_of = np.full(n_nodes, -1, dtype=np.int32)
-        self.visit = np.zeros(2 * n_nodes + 2, dtype=np.int64)
-        self.mark = np.zeros(n_nodes, dtype=np.int8)
+    def depth_phase(self) -> dict[Start, dict]:
+        """Delay rounds ((delay, leaves) and (delay, area flow) orders as `DEPTH_PATTERN`
+        says) while the depth improves; each later round keeps a node's cut unless the new
+        one meets the node's required time, so the depth never gets worse. Returns the
+        last mapping of each order that is at the final depth, as a recovery start."""
+        snaps = {}
+        best_depth = None
+        stall = 0
+        for r in range(self.params.delay_rounds_max):
+            order = DEPTH_PATTERN[r % len(DEPTH_PATTERN)]
+            name, key = ("delay", Start.DELAY) if order == SortOrder.DELAY else ("delay-2", Start.DELAY2)
+            _luts, depth = self.round("depth", name, Cost.DELAY, order, True)
+            snaps[key] = self.snapshot()
+            if best_depth is None or depth < best_depth:
+                best_depth = depth
+                stall = 0
+            else:
+                stall += 1
+            if r >= 1 and stall >= STALL:
+                break
+        # snapshots at a worse depth than the final one cannot start a recovery
+        return {key: snap for key, snap in snaps.items() if snap["depth"] <= self.target}
+
+    def recover(self, start: Start, snaps: dict[Start, dict]) -> tuple[int, int]:
+        """Area recovery from one starting mapping; returns its (LUTs, depth)."""
+        key = Start.DELAY2 if start == Start.ABC else start
+        if key not in snaps:
+            key = next(iter(snaps))
+        self.restore(snaps[key])
+        self.update()
+        label = start.value
+        if start == Start.ABC:
+            self.round(label, "area-0", Cost.DELAY, SortOrder.AREA, True)
+        if self.params.expand:
+            self.expand(label)
+        for _ in range(self.params.flow_rounds):
+            self.round(label, "flow", Cost.AREA_FLOW, SortOrder.AREA, False)
+            if self.params.expand:
+                self.expand(label)
+        for _ in range(self.params.exact_rounds):
+            before = self.last[0]
+            self.round(label, "exact", Cost.AREA_EXACT, SortOrder.AREA, False)
+            if self.params.expand:
+                self.expand(label)
+            if self.last[0] >= before:
+                break  # converged
+        luts, depth, _ = self.last
+        return luts, depth
+
+    # ------------------------------------------------------------------ state
+
+    def reset(self) -> None:
+        from lutopt.logic import _map_cuts
+
+        ni, st = self.net.num_inputs, self.st
+        _map_cuts.init_cuts(ni, st)
+        st.best_size[:] = -1
+        st.best_size[: ni + 1] = 0  # inputs and constant: free, no leaves
+        st.arrival[:] = 0
+        st.best_area[:] = 0
+        st.best_edge[:] = 0
+        st.est[:] = 1
+        st.required[:] = BIG
         self.target = -1
-        self.last = (0, 0, 0)
 
-    def reset(self, ni: int) -> None:
-        from lutopt.logic import _map_kernels as kern
-
-        kern.init_cuts(ni, self.cut_leaves, self.cut_size, self.cut_tt, self.cut_sig, self.cut_count, self.nw)
-        self.best_size[:] = -1
-        self.best_size[: ni + 1] = 0  # inputs and constant: free, no leaves
-        self.arrival[:] = 0
-        self.best_area[:] = 0
-        self.best_edge[:] = 0
-        self.est[:] = 1
-        self.required[:] = kern.BIG
-        self.target = -1
-
-    _KEEP = ("best_leaves", "best_size", "best_tt", "arrival")
-
-    def snapshot(self):
-        snap = {name: getattr(self, name).copy() for name in self._KEEP}
+    def snapshot(self) -> dict:
+        snap = {name: getattr(self.st, name).copy() for name in _SNAPSHOT_FIELDS}
         snap["depth"] = self.last[1]
         return snap
 
-    def restore(self, snap) -> None:
-        for name in self._KEEP:
-            getattr(self, name)[...] = snap[name]
+    def restore(self, snap: dict) -> None:
+        for name in _SNAPSHOT_FIELDS:
+            getattr(self.st, name)[...] = snap[name]
 
+    def update(self) -> tuple[int, int, int]:
+        """Mapping references and required times; the depth target follows the best depth."""
+        from lutopt.logic import _map_round
 
-def _update(st: _State, ctx: _Context) -> tuple[int, int, int]:
-    """Mapping references and required times; the depth target follows the best depth."""
-    from lutopt.logic import _map_kernels as kern
+        luts, depth, edges = _map_round.compute_mapping(self.net, self.st, self.target)
+        relax = self.params.depth_relax
+        if self.target < 0 or depth + relax < self.target:
+            self.target = int(depth) + relax
+            luts, depth, edges = _map_round.compute_mapping(self.net, self.st, self.target)
+        self.last = (int(luts), int(depth), int(edges))
+        return self.last
 
-    args = (ctx.ni, ctx.out_nodes, st.best_leaves, st.best_size, st.arrival, st.refs, st.required)
-    luts, depth, edges = kern.compute_mapping(*args, st.target)
-    relax = ctx.params.depth_relax
-    if st.target < 0 or depth + relax < st.target:
-        st.target = int(depth) + relax
-        luts, depth, edges = kern.compute_mapping(*args, st.target)
-    st.last = (int(luts), int(depth), int(edges))
-    return st.last
+    # ------------------------------------------------------------------ rounds
 
+    def round(self, label: str, name: str, cost: Cost, order: SortOrder, preprocess: bool) -> tuple[int, int]:
+        """One cut-selection round; returns (LUTs, depth) after it."""
+        from lutopt.logic import _map_round
 
-def _round(st: _State, ctx: _Context, label: str, name: str, mode: int, sortmode: int, pre: bool) -> tuple[int, int]:
-    from lutopt.logic import _map_kernels as kern
+        t0 = time.perf_counter()
+        if cost == Cost.DELAY:
+            self.st.refs[:] = self.struct_refs
+        limit = self.cut_limit if cost == Cost.DELAY else self.area_cut_limit
+        cfg = RoundConfig(int(cost), int(order), bool(preprocess), bool(self.params.shrink_support), int(limit))
+        merged = _map_round.map_round(self.net, self.st, cfg)
+        self.stats.cuts_merged += int(merged)
+        luts, depth, _ = self._record(f"{label}:{name}", name, t0)
+        return luts, depth
 
-    t0 = time.perf_counter()
-    if mode == 0:
-        st.refs[:] = ctx.struct_refs
-    merged = kern.map_round(
-        mode, sortmode, pre, ctx.params.shrink_support, st.k, ctx.climit if mode == 0 else ctx.alimit, st.nw,
-        ctx.ni, ctx.fa, ctx.fb, ctx.fn,
-        st.cut_leaves, st.cut_size, st.cut_tt, st.cut_sig, st.cut_count,
-        st.best_leaves, st.best_size, st.best_tt, st.arrival, st.best_area, st.best_edge,
-        st.refs, st.est, st.required, st.stack,
-    )
-    ctx.stats.cuts_merged += int(merged)
-    luts, depth, edges = _update(st, ctx)
-    seconds = time.perf_counter() - t0
-    ctx.stats.rounds.append(MapRound(f"{label}:{name}", luts, depth, edges, seconds))
-    if ctx.params.progress is not None:
-        ctx.params.progress(ctx.stats.rounds[-1])
-    ctx.stats.times[name] = ctx.stats.times.get(name, 0.0) + seconds
-    return luts, depth
+    def expand(self, label: str) -> None:
+        from lutopt.logic import _map_expand
 
+        t0 = time.perf_counter()
+        _map_expand.expand_mapping(self.net, self.st, self.params.expand_cone_limit)
+        self._record(f"{label}:expand", "expand", t0)
 
-def _expand(st: _State, ctx: _Context, label: str) -> None:
-    from lutopt.logic import _map_kernels as kern
-
-    t0 = time.perf_counter()
-    kern.expand_mapping(
-        ctx.ni, ctx.fa, ctx.fb, ctx.fn, st.k, st.nw, st.best_leaves, st.best_size, st.best_tt, st.arrival,
-        st.refs, st.required, st.stack, st.tt_work, st.slot_of, st.visit, st.mark, ctx.params.expand_cone_limit,
-    )
-    luts, depth, edges = _update(st, ctx)
-    seconds = time.perf_counter() - t0
-    ctx.stats.rounds.append(MapRound(f"{label}:expand", luts, depth, edges, seconds))
-    if ctx.params.progress is not None:
-        ctx.params.progress(ctx.stats.rounds[-1])
-    ctx.stats.times["expand"] = ctx.stats.times.get("expand", 0.0) + seconds
+    def _record(self, round_name: str, time_key: str, t0: float) -> tuple[int, int, int]:
+        """Updates the mapping figures, appends the round to the stats and reports it."""
+        luts, depth, edges = self.update()
+        seconds = time.perf_counter() - t0
+        self.stats.rounds.append(MapRound(round_name, luts, depth, edges, seconds))
+        if self.params.progress is not None:
+            self.params.progress(self.stats.rounds[-1])
+        self.stats.times[time_key] = self.stats.times.get(time_key, 0.0) + seconds
+        return luts, depth, edges

@@ -4,15 +4,44 @@ removal of double inversions, removal of dead gates, recovery of XORs from AIG f
 Each is a plain function from netlist to netlist (the inputs and outputs keep their
 order and names); the `gate-*` passes in `lowering/` apply them to every `gate.netlist`.
 They do one thing each: constant propagation, for instance, leaves the gates that only
-fed a folded gate in place, and `remove_dead_gates` is what deletes them.
+fed a folded gate in place, and `remove_dead_gates` is what deletes them. `normalize` is
+the composition the K-LUT mapper starts from.
+
+Structural hashing, constant propagation, inverter removal and liveness run on the numba
+kernels of `_strash_kernels` (one implementation, shared with the mapper); they compute
+what copying the netlist through a `NetlistBuilder` with the matching option computes.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from lutopt.logic.builder import NetlistBuilder, rebuild
 from lutopt.logic.netlist import GateNetlist
+
+
+def _rebuild(net: GateNetlist, options: int) -> GateNetlist:
+    """`net` copied gate by gate with the `_strash_kernels.Rebuild` flags `options`."""
+    from lutopt.logic._strash_kernels import rebuild_gates
+
+    fn, a, b, out_lit = rebuild_gates(
+        int(net.num_inputs),
+        np.ascontiguousarray(net.fn, dtype=np.int64),
+        np.ascontiguousarray(net.a, dtype=np.int64),
+        np.ascontiguousarray(net.b, dtype=np.int64),
+        np.ascontiguousarray(net.outputs, dtype=np.int64),
+        np.ascontiguousarray(net.output_neg, dtype=np.bool_),
+        int(options),
+    )
+    return GateNetlist(
+        num_inputs=net.num_inputs,
+        fn=fn,
+        a=a,
+        b=b,
+        outputs=(out_lit >> 1).astype(np.int32),
+        output_neg=(out_lit & 1).astype(bool),
+        input_names=net.input_names,
+        output_names=net.output_names,
+    )
 
 
 def strash(net: GateNetlist) -> GateNetlist:
@@ -22,7 +51,9 @@ def strash(net: GateNetlist) -> GateNetlist:
     functions or the output flags), so `nand(x, y)` and `and(y, x)` become one gate.
     Gates without a two-input normal form (a constant fanin, one node twice, a function
     that ignores a fanin) reduce to the literal they compute, as in an AIG package."""
-    return rebuild(net, NetlistBuilder(net.num_inputs, strash=True))
+    from lutopt.logic._strash_kernels import Rebuild
+
+    return _rebuild(net, Rebuild.STRASH)
 
 
 def propagate_constants(net: GateNetlist) -> GateNetlist:
@@ -30,28 +61,31 @@ def propagate_constants(net: GateNetlist) -> GateNetlist:
     function ignores a fanin (0, 3, 5, 10, 12, 15) or whose fanins are one node is
     replaced by the constant or the (possibly complemented) literal it computes;
     complements fold into the consumers' functions and the output flags."""
-    return rebuild(net, NetlistBuilder(net.num_inputs, simplify=True))
+    from lutopt.logic._strash_kernels import Rebuild
+
+    return _rebuild(net, Rebuild.SIMPLIFY)
 
 
 def remove_double_inversions(net: GateNetlist) -> GateNetlist:
     """Removes inverters (functions 10 `~b` and 12 `~a`): each consumer takes the
     inverter's input with the complement folded into its own function (so NOT(NOT x) is
     x and `and(~x, y)` becomes one gate), and an output takes it as its complement flag."""
-    return rebuild(net, NetlistBuilder(net.num_inputs, fold_inverters=True))
+    from lutopt.logic._strash_kernels import Rebuild
+
+    return _rebuild(net, Rebuild.FOLD_INVERTERS)
 
 
 def live_gates(net: GateNetlist) -> np.ndarray:
     """bool[G]: the gates in the transitive fanin of some output."""
-    base = 1 + net.num_inputs
-    live = bytearray(net.num_nodes)
-    for o in net.outputs.tolist():
-        live[o] = 1
-    a, b = net.a.tolist(), net.b.tolist()
-    for g in range(net.num_gates - 1, -1, -1):
-        if live[base + g]:
-            live[a[g]] = 1
-            live[b[g]] = 1
-    return np.frombuffer(bytes(live), dtype=np.uint8)[base:].astype(bool)
+    from lutopt.logic._strash_kernels import live_nodes
+
+    live = live_nodes(
+        int(net.num_inputs),
+        np.ascontiguousarray(net.a, dtype=np.int64),
+        np.ascontiguousarray(net.b, dtype=np.int64),
+        np.ascontiguousarray(net.outputs, dtype=np.int64),
+    )
+    return live[1 + net.num_inputs :].copy()
 
 
 def keep_gates(net: GateNetlist, keep: np.ndarray) -> GateNetlist:
@@ -75,6 +109,13 @@ def keep_gates(net: GateNetlist, keep: np.ndarray) -> GateNetlist:
 def remove_dead_gates(net: GateNetlist) -> GateNetlist:
     """Removes the gates that no output depends on."""
     return keep_gates(net, live_gates(net))
+
+
+def normalize(net: GateNetlist) -> GateNetlist:
+    """The form the K-LUT mapper works on: `strash` (every gate depends on both of its
+    two distinct, non-constant fanins; equal gates merged; f(0, 0) = 0), then
+    `remove_dead_gates`."""
+    return remove_dead_gates(strash(net))
 
 
 def node_levels(net: GateNetlist) -> np.ndarray:
