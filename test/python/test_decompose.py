@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -406,3 +407,93 @@ def test_pass_needs_no_canonicalize(text: str, k: int) -> None:
     after = parse_module(text)
     run_passes(after, f"lut-decompose{{lut-size={k}}}")
     check_pass(before, after, "lut-decompose")
+
+
+# --------------------------------------------------------------------------- status line
+
+
+def _status_design(tmp_path: Path) -> Path:
+    """Two 11-input tables (the carry and the low bits of a + b): PROGRESS_ENTRIES or more."""
+    from lutopt.lowering.lut_decompose import PROGRESS_ENTRIES
+
+    idx = np.arange(1 << 11)
+    total = (idx >> 5) + (idx & 31)
+    assert 2 << 11 >= PROGRESS_ENTRIES
+    hexed = lambda v, nbytes: '"0x' + b"".join(int(x).to_bytes(nbytes, "little") for x in v).hex() + '"'
+    path = tmp_path / "sum.mlir"
+    path.write_text(
+        "func.func @f(%a: i6, %b: i5) -> (i1, i2) {\n"
+        f"  %c = lut.table(%a, %b) {hexed(total >> 6, 1)} : (i6, i5) -> i1\n"
+        f"  %l = lut.table(%a, %b) {hexed(total & 3, 1)} : (i6, i5) -> i2\n"
+        "  func.return %c, %l : i1, i2\n}\n"
+    )
+    return path
+
+
+def _lutopt_stderr(args: list[str], setting: str | None, tty: bool = False) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    env.pop("LUTOPT_PROGRESS", None)
+    if setting is not None:
+        env["LUTOPT_PROGRESS"] = setting
+    cmd = [str(Path(sys.executable).with_name("lutopt")), *args]
+    if not tty:
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+        assert res.returncode == 0, res.stderr
+        return res.stderr
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # the other end closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=600) == 0
+    return b"".join(chunks).decode()
+
+
+SUMMARY = re.compile(r"lut-decompose: 2 tables -> \d+ 4-LUTs \(\d+\.\d s\)")
+
+
+@pytest.mark.parametrize("setting", ["1", "0"])
+def test_status_line_in_a_log(tmp_path: Path, setting: str | None) -> None:
+    """Not a terminal: a summary line with LUTOPT_PROGRESS=1 (no control codes), else nothing."""
+    src = _status_design(tmp_path)
+    err = _lutopt_stderr([str(src), "-p", "lut-decompose{lut-size=4 effort=0}", "-o", str(tmp_path / "o.mlir")], setting)
+    if setting == "1":
+        assert SUMMARY.fullmatch(err.strip()), err
+        assert "\x1b" not in err and "\r" not in err
+    else:
+        assert err == ""
+
+
+@pytest.mark.parametrize("setting", [None, "0"])
+def test_status_line_on_a_terminal(tmp_path: Path, setting: str | None) -> None:
+    """On a terminal: the tables planned so far, rewritten in place, then the summary;
+    LUTOPT_PROGRESS=0 silences it."""
+    src = _status_design(tmp_path)
+    err = _lutopt_stderr([str(src), "-p", "lut-decompose{lut-size=4 effort=0}", "-o", str(tmp_path / "o.mlir")],
+                         setting, tty=True)
+    if setting == "0":
+        assert err == ""
+        return
+    assert "\rlut-decompose: 1/2 tables planned (" in err and "\rlut-decompose: 2/2 tables planned (" in err, err
+    assert SUMMARY.search(err) and err.endswith("\x1b[K\r\n"), err  # the tty turns \n into \r\n
+
+
+def test_no_status_line_for_small_tables(tmp_path: Path) -> None:
+    src = tmp_path / "small.mlir"
+    src.write_text("func.func @f(%a: i3) -> i2 {\n  %y = lut.table(%a) [0, 1, 2, 3, 3, 2, 1, 0] : (i3) -> i2\n"
+                   "  func.return %y : i2\n}\n")
+    assert _lutopt_stderr([str(src), "-p", "lut-decompose{lut-size=4}", "-o", str(tmp_path / "o.mlir")], "1") == ""

@@ -104,7 +104,7 @@ class _Status:
     def finish(self) -> None:
         lead, end = ("\r", "\x1b[K\n") if self.live else ("", "\n")
         sys.stderr.write(
-            f"{lead}lut-decompose: {self.total} tables -> {self.luts} {self.lut_size}-LUTs "
+            f"{lead}lut-decompose: {self.total} table{'s' if self.total != 1 else ''} -> {self.luts} {self.lut_size}-LUTs "
             f"({time.perf_counter() - self.start:.1f} s){end}"
         )
         sys.stderr.flush()
