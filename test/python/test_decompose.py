@@ -414,7 +414,7 @@ def test_pass_needs_no_canonicalize(text: str, k: int) -> None:
 
 def _status_design(tmp_path: Path) -> Path:
     """Two 11-input tables (the carry and the low bits of a + b): PROGRESS_ENTRIES or more."""
-    from lutopt.lowering.lut_decompose import PROGRESS_ENTRIES
+    from lutopt.lowering.transforms.lut.lut_decompose import PROGRESS_ENTRIES
 
     idx = np.arange(1 << 11)
     total = (idx >> 5) + (idx & 31)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 
 from lutopt.diagnostics import LutoptError, set_location
 from lutopt.dialects.lut import TableOp, constant_value
-from lutopt.lowering.gate_map_luts import _show_progress as show_progress
+from lutopt.lowering.conversion.gate_map_luts import _show_progress as show_progress
 from xdsl.context import Context
 from xdsl.dialects import comb
 from xdsl.dialects.builtin import IntegerAttr, IntegerType, ModuleOp, i1
