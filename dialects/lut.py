@@ -88,6 +88,16 @@ def dense_table_attr(values: np.ndarray | Sequence[int], width: int) -> DenseInt
     return DenseIntOrFPElementsAttr(ttype, BytesAttr(data))
 
 
+def hex_table_text(values: np.ndarray | Sequence[int], width: int) -> str:
+    """The hex form of a table, quoted (`"0x..."`): each entry modulo 2^width, little-endian
+    in the bytes per entry of a dense `i<width>` attribute (1, 2, 4 or 8)."""
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "iub":
+        arr = np.array([int(v) & mask(width) for v in values], dtype=np.uint64)
+    data = (arr.astype(np.uint64) & np.uint64(mask(width))).astype("<u%d" % _entry_bytes(width)).tobytes()
+    return '"0x' + data.hex().upper() + '"'
+
+
 def dense_table_values(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
     """The entries of a `table` property as uint64, normalised modulo 2^width."""
     elt = attr.get_element_type()
@@ -267,9 +277,7 @@ class TableOp(IRDLOperation):
         if n <= LIST_FORM_MAX_ENTRIES:
             printer.print_string("[" + ", ".join(str(int(v)) for v in self.values()) + "]")
         else:
-            width = self.out_width
-            data = self.values().astype("<u%d" % _entry_bytes(width)).tobytes()
-            printer.print_string('"0x' + data.hex().upper() + '"')
+            printer.print_string(hex_table_text(self.values(), self.out_width))
         printer.print_op_attributes(self.attributes)
         printer.print_string(" : (")
         printer.print_list((v.type for v in self.inputs), printer.print_attribute)
@@ -378,8 +386,7 @@ def _print_plain_form(op: TableOp, printer: Printer) -> bool:
         else:
             elt = table.get_element_type()
             assert isinstance(elt, IntegerType)
-            data = dense_table_values(table).astype("<u%d" % _entry_bytes(elt.width.data)).tobytes()
-            text = '"0x' + data.hex().upper() + '"'
+            text = hex_table_text(dense_table_values(table), elt.width.data)
         _remember(_printed_tables, table, text)
     out = op.results[0].type
     if not isinstance(out, IntegerType):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lutopt.dialects.lut import hex_table_text
+
 
 def random_lut_function(
     rng: np.random.Generator,
@@ -43,13 +45,15 @@ def random_lut_function(
         order = list(rng.permutation(chosen))
         bits = sum(widths[i] for i in order)
         out_w = int(rng.integers(1, max_width + 1))
-        entries = rng.integers(0, 1 << out_w, 1 << bits)
+        if out_w < 63:
+            entries = rng.integers(0, 1 << out_w, 1 << bits)
+        else:  # beyond int64
+            entries = rng.integers(0, (1 << out_w) - 1, 1 << bits, dtype=np.uint64, endpoint=True)
         ops = ", ".join(names[i] for i in order)
         types = ", ".join(f"i{widths[i]}" for i in order)
         use_hex = (1 << bits) > 64 if hex_form is None else hex_form
         if use_hex:
-            nbytes = 1 if out_w <= 8 else 2
-            table = '"0x' + entries.astype(f"<u{nbytes}").tobytes().hex().upper() + '"'
+            table = hex_table_text(entries, out_w)
         else:
             table = "[" + ", ".join(map(str, entries)) + "]"
         lines.append(f"  %t{t} = lut.table({ops}) {table} : ({types}) -> i{out_w}")

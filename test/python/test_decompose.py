@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from lutopt.logic.cover import LutCover, exhaustive_vectors, simulate_cover
 from lutopt.logic.decompose import (
+    CONST_FALSE,
+    CONST_TRUE,
     DecomposeParams,
     TruthTable,
     _weights,
@@ -143,8 +146,31 @@ def test_parameter_and_table_errors() -> None:
         decompose_tables([TruthTable(np.zeros(4, np.uint64), 2, 1)], DecomposeParams(lut_size=9))
     with pytest.raises(ValueError, match="entries"):
         decompose_tables([TruthTable(np.zeros(5, np.uint64), 2, 1)])
-    with pytest.raises(ValueError, match="distinct"):
-        decompose_tables([TruthTable(np.zeros(4, np.uint64), 2, 1, inputs=[1, 1])])
+    with pytest.raises(ValueError, match="lists 1 inputs"):
+        decompose_tables([TruthTable(np.zeros(4, np.uint64), 2, 1, inputs=[1])])
+    with pytest.raises(ValueError, match="cover inputs"):
+        decompose_tables([TruthTable(np.zeros(4, np.uint64), 2, 1, inputs=[1, -3])])
+
+
+def test_repeated_and_constant_inputs() -> None:
+    """A table may read a cover input twice and have constant inputs (a `lut.table` whose
+    operand repeats, or is a constant, before canonicalize): issue 8."""
+    rng = np.random.default_rng(5)
+    values = rng.integers(0, 8, 1 << 6).astype(np.uint64)
+    # inputs (MSB first): x1, x0, x1, 1, x2, 0
+    t = TruthTable(values, 6, 3, inputs=[1, 0, 1, CONST_TRUE, 2, CONST_FALSE])
+    u = TruthTable(np.array([0, 1, 2, 3], dtype=np.uint64), 2, 2, inputs=[0, 0])  # lut.table(%a, %a)
+    z = TruthTable(np.zeros(8, dtype=np.uint64), 3, 1, inputs=[CONST_FALSE, CONST_FALSE, CONST_TRUE])
+    for k in (3, 4, 6):
+        cover, _ = decompose_tables([t, u, z], DecomposeParams(lut_size=k, **QUICK))
+        assert cover.num_inputs == 3
+        got = simulated(cover)
+        vec = np.arange(8)
+        x0, x1, x2 = vec & 1, (vec >> 1) & 1, (vec >> 2) & 1
+        want_t = values[(x1 << 5) | (x0 << 4) | (x1 << 3) | (1 << 2) | (x2 << 1)]
+        want_u = 3 * x0  # entry 0 or 3: the index's two bits agree
+        rows = [(want_t >> b) & 1 for b in range(3)] + [(want_u >> b) & 1 for b in range(2)] + [np.zeros(8)]
+        np.testing.assert_array_equal(got, np.array(rows, dtype=np.uint8))
 
 
 # --------------------------------------------------------------------------- quality
@@ -344,3 +370,130 @@ def test_pass_on_random_lut_functions() -> None:
         for op in after.walk():
             if isinstance(op, TableOp):
                 assert len(op.inputs) <= 4 and op.out_width == 1 and all(w == 1 for w in op.input_widths)
+
+
+_HEX_512 = '"0x' + bytes((i * 5 + i // 7) % 8 for i in range(512)).hex() + '"'
+ISSUE_8 = [
+    """func.func @f(%a: i1) -> i2 {
+      %y = lut.table(%a, %a) [0, 1, 2, 3] : (i1, i1) -> i2
+      func.return %y : i2
+    }""",
+    """func.func @f(%a: i3) -> i4 {
+      %z0 = lut.table(%a) [0, 0, 0, 0, 0, 0, 0, 0] : (i3) -> i1
+      %z1 = lut.table(%a) [0, 0, 0, 0, 0, 0, 0, 0] : (i3) -> i1
+      %y = lut.table(%z0, %z1) [5, 9, 12, 3] : (i1, i1) -> i4
+      func.return %y : i4
+    }""",
+    """func.func @f(%a: i2) -> (i3, i2, i1) {
+      %c = arith.constant 2 : i2
+      %h = hw.constant -3 : i3
+      %n = lut.table() [6] : () -> i3
+      %y = lut.table(%a, %c, %h, %a) """ + _HEX_512 + """ : (i2, i2, i3, i2) -> i3
+      %b = lut.table(%a, %a) [0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 1] : (i2, i2) -> i1
+      func.return %y, %a, %b : i3, i2, i1
+    }""",
+]
+
+
+@pytest.mark.parametrize("text", ISSUE_8)
+@pytest.mark.parametrize("k", [3, 4, 6])
+def test_pass_needs_no_canonicalize(text: str, k: int) -> None:
+    """Repeated operands, constant operands and tables of no operands (issue 8: lut-decompose
+    crashed unless canonicalize ran first)."""
+    from lutopt.api import parse_module, run_passes
+    from lutopt.sim.check import check_pass
+
+    before = parse_module(text)
+    after = parse_module(text)
+    run_passes(after, f"lut-decompose{{lut-size={k}}}")
+    check_pass(before, after, "lut-decompose")
+
+
+# --------------------------------------------------------------------------- status line
+
+
+def _status_design(tmp_path: Path) -> Path:
+    """Two 11-input tables (the carry and the low bits of a + b): PROGRESS_ENTRIES or more."""
+    from lutopt.lowering.transforms.lut.lut_decompose import PROGRESS_ENTRIES
+
+    idx = np.arange(1 << 11)
+    total = (idx >> 5) + (idx & 31)
+    assert 2 << 11 >= PROGRESS_ENTRIES
+    hexed = lambda v, nbytes: '"0x' + b"".join(int(x).to_bytes(nbytes, "little") for x in v).hex() + '"'
+    path = tmp_path / "sum.mlir"
+    path.write_text(
+        "func.func @f(%a: i6, %b: i5) -> (i1, i2) {\n"
+        f"  %c = lut.table(%a, %b) {hexed(total >> 6, 1)} : (i6, i5) -> i1\n"
+        f"  %l = lut.table(%a, %b) {hexed(total & 3, 1)} : (i6, i5) -> i2\n"
+        "  func.return %c, %l : i1, i2\n}\n"
+    )
+    return path
+
+
+def _lutopt_stderr(args: list[str], setting: str | None, tty: bool = False) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    env.pop("LUTOPT_PROGRESS", None)
+    if setting is not None:
+        env["LUTOPT_PROGRESS"] = setting
+    cmd = [str(Path(sys.executable).with_name("lutopt")), *args]
+    if not tty:
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+        assert res.returncode == 0, res.stderr
+        return res.stderr
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # the other end closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=600) == 0
+    return b"".join(chunks).decode()
+
+
+SUMMARY = re.compile(r"lut-decompose: 2 tables -> \d+ 4-LUTs \(\d+\.\d s\)")
+
+
+@pytest.mark.parametrize("setting", ["1", "0"])
+def test_status_line_in_a_log(tmp_path: Path, setting: str | None) -> None:
+    """Not a terminal: a summary line with LUTOPT_PROGRESS=1 (no control codes), else nothing."""
+    src = _status_design(tmp_path)
+    err = _lutopt_stderr([str(src), "-p", "lut-decompose{lut-size=4 effort=0}", "-o", str(tmp_path / "o.mlir")], setting)
+    if setting == "1":
+        assert SUMMARY.fullmatch(err.strip()), err
+        assert "\x1b" not in err and "\r" not in err
+    else:
+        assert err == ""
+
+
+@pytest.mark.parametrize("setting", [None, "0"])
+def test_status_line_on_a_terminal(tmp_path: Path, setting: str | None) -> None:
+    """On a terminal: the tables planned so far, rewritten in place, then the summary;
+    LUTOPT_PROGRESS=0 silences it."""
+    src = _status_design(tmp_path)
+    err = _lutopt_stderr([str(src), "-p", "lut-decompose{lut-size=4 effort=0}", "-o", str(tmp_path / "o.mlir")],
+                         setting, tty=True)
+    if setting == "0":
+        assert err == ""
+        return
+    assert "\rlut-decompose: 1/2 tables planned (" in err and "\rlut-decompose: 2/2 tables planned (" in err, err
+    assert SUMMARY.search(err) and err.endswith("\x1b[K\r\n"), err  # the tty turns \n into \r\n
+
+
+def test_no_status_line_for_small_tables(tmp_path: Path) -> None:
+    src = tmp_path / "small.mlir"
+    src.write_text("func.func @f(%a: i3) -> i2 {\n  %y = lut.table(%a) [0, 1, 2, 3, 3, 2, 1, 0] : (i3) -> i2\n"
+                   "  func.return %y : i2\n}\n")
+    assert _lutopt_stderr([str(src), "-p", "lut-decompose{lut-size=4}", "-o", str(tmp_path / "o.mlir")], "1") == ""

@@ -11,19 +11,12 @@ from pathlib import Path
 import lutopt
 import numpy as np
 import pytest
-from lutopt import registry
 from lutopt.nn.codes import bits_to_codes, codes_to_bits
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits"
 
 
-def _needs_nn_to_lut():
-    if "nn-to-lut" not in registry.all_passes():
-        pytest.skip("this lutopt has no nn-to-lut pipeline")
-
-
 def test_lut_level_equals_pytorch_on_the_test_set():
-    _needs_nn_to_lut()
     from lutopt.sim.interp import evaluate
 
     data = np.load(EXAMPLE / "testset.npz")
@@ -43,7 +36,6 @@ def test_lut_level_equals_pytorch_on_the_test_set():
 
 
 def test_run_script_hardware_equals_pytorch(tmp_path, capsys):
-    _needs_nn_to_lut()
     # Whole tables (no K-LUT covering: that is tested on its own, and takes minutes here),
     # simulated with Icarus when it is installed (Verilator takes ~40 s to build this design).
     if shutil.which("iverilog") and shutil.which("vvp"):

@@ -94,3 +94,20 @@ def test_verifier_still_checks_after_a_signature_was_accepted():
     missing = TableOp.create(operands=list(op.operands), result_types=[op.output.type], properties={})
     with pytest.raises(Exception, match="property 'table' expected"):
         missing.verify()
+
+
+@pytest.mark.parametrize("width", [9, 16, 17, 24, 32, 33, 48, 63, 64])
+def test_random_lut_function_hex_tables_of_wide_entries(width):
+    """lutopt.testing writes hex tables with the dialect's bytes per entry (1, 2, 4 or 8),
+    so the same seed gives the same tables in hex and in list form, up to i64 entries."""
+    kwargs = dict(num_args=2, num_tables=6, max_operands=2, max_bits=6, max_width=width)
+    hexed = random_lut_function(np.random.default_rng(width), hex_form=True, **kwargs)
+    listed = random_lut_function(np.random.default_rng(width), hex_form=False, **kwargs)
+    ta = [op for op in lutopt.parse_module(hexed).walk() if isinstance(op, TableOp)]
+    tb = [op for op in lutopt.parse_module(listed).walk() if isinstance(op, TableOp)]
+    assert len(ta) == len(tb) == 6
+    for x, y in zip(ta, tb):
+        assert x.out_width == y.out_width
+        np.testing.assert_array_equal(x.values(), y.values())
+    # the case in question was drawn: entries of more than half the width's byte size
+    assert max(op.out_width for op in ta) > width // 2, [op.out_width for op in ta]

@@ -162,7 +162,7 @@ def test_unsupported_op_inside_a_partition_is_a_located_error():
 )
 def test_lutopt_nn_layers_match_pytorch_exhaustively(kind, mode):
     """Models built from lutopt.nn's layers (LogicNets masks and gathers, NeuraLUT MLPs)."""
-    layers = pytest.importorskip("lutopt.nn.layers", reason="lutopt.nn (the PyTorch layers) is not importable")
+    from lutopt.nn import layers
     torch.manual_seed(0)
     model = layers.build_model(
         4, [5, 3], [2, 3], input_bits=2, input_signed=True, input_scale=0.5, hidden_bits=2,

@@ -11,7 +11,13 @@ Operand bits are taken with `comb.extract %a from j : (iW) -> i1`; a multi-bit r
 reassembled with `comb.concat` (most significant bit first). Constant output bits become
 `arith.constant`. Tables of the same block whose operands are all defined before the first
 of them are covered together, so LUTs are shared between them (typically the output tables
-of one partition, over the same operands).
+of one partition, over the same operands). The pass does not rely on `canonicalize`:
+constant operands (`arith.constant`, `hw.constant`) are substituted into the table, an
+operand read twice is read once, tables of no operands become constants.
+
+Runs over tables of `PROGRESS_ENTRIES` entries or more report on stderr as gate-map-luts
+does: a live status line on a terminal, a summary line with `LUTOPT_PROGRESS=1`, nothing
+with `LUTOPT_PROGRESS=0`.
 
 Options: `lut-size` (K, 3..8, default 6); `max-depth` (a bound on the LUT depth of each
 table's cover; by default two levels more than the plain decision-diagram cover needs);
@@ -23,16 +29,25 @@ more LUTs again); `jobs` (worker processes planning tables in parallel, 0: one p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+import time
+from dataclasses import dataclass, replace
 
 from lutopt.diagnostics import LutoptError, set_location
-from lutopt.dialects.lut import TableOp
+from lutopt.dialects.lut import TableOp, constant_value
+from lutopt.lowering.conversion.gate_map_luts import _show_progress as show_progress
 from xdsl.context import Context
 from xdsl.dialects import comb
 from xdsl.dialects.builtin import IntegerAttr, IntegerType, ModuleOp, i1
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
+
+
+PROGRESS_ENTRIES = 1 << 12
+"""Tables of this many entries in all (one 12-input table, a few seconds) or more show a
+status line on stderr: live on a terminal or with `LUTOPT_PROGRESS=1` a summary line,
+nothing with `LUTOPT_PROGRESS=0` (the rule of gate-map-luts)."""
 
 
 def needs_cover(op: TableOp, k: int) -> bool:
@@ -64,11 +79,44 @@ def _batches(block: Block, k: int) -> list[list[TableOp]]:
     return batches
 
 
-def _cover_batch(batch: list[TableOp], params, extracted: dict[tuple[SSAValue, int], SSAValue]) -> None:
+class _Status:
+    """lut-decompose's status line on stderr, as gate-map-luts shows one: rewritten in place
+    on a terminal (tables planned so far), and a summary line at the end."""
+
+    def __init__(self, total: int, lut_size: int):
+        self.total, self.lut_size = total, lut_size
+        self.done = self.luts = 0
+        self.live = sys.stderr.isatty()
+        self.start = time.perf_counter()
+
+    def planned(self, done: int) -> None:
+        if self.live:
+            sys.stderr.write(
+                f"\rlut-decompose: {self.done + done}/{self.total} tables planned "
+                f"({time.perf_counter() - self.start:.1f} s)\x1b[K"
+            )
+            sys.stderr.flush()
+
+    def batch_done(self, tables: int, luts: int) -> None:
+        self.done += tables
+        self.luts += luts
+
+    def finish(self) -> None:
+        lead, end = ("\r", "\x1b[K\n") if self.live else ("", "\n")
+        sys.stderr.write(
+            f"{lead}lut-decompose: {self.total} table{'s' if self.total != 1 else ''} -> {self.luts} {self.lut_size}-LUTs "
+            f"({time.perf_counter() - self.start:.1f} s){end}"
+        )
+        sys.stderr.flush()
+
+
+def _cover_batch(
+    batch: list[TableOp], params, extracted: dict[tuple[SSAValue, int], SSAValue], status: _Status | None = None
+) -> None:
     """Covers the batch; `extracted` holds the `comb.extract` results made for earlier
     batches of the block (they are placed before this batch, so they can be reused)."""
     from lutopt.logic.cover import cover_to_lut_ops
-    from lutopt.logic.decompose import MAX_INPUT_BITS, TruthTable, decompose_tables
+    from lutopt.logic.decompose import CONST_FALSE, CONST_TRUE, MAX_INPUT_BITS, TruthTable, decompose_tables
 
     first = batch[0]
     where = InsertPoint.before(first)
@@ -77,7 +125,10 @@ def _cover_batch(batch: list[TableOp], params, extracted: dict[tuple[SSAValue, i
     new_ops: list[Operation] = []
 
     def bit(value: SSAValue, j: int) -> int:
-        key = (value, j)
+        known = constant_value(value)
+        if known is not None:  # a constant operand's bits are substituted into the table
+            return CONST_TRUE if (known >> j) & 1 else CONST_FALSE
+        key = (value, j)  # a repeated operand reads the same cover input twice
         if key not in bit_ids:
             assert isinstance(value.type, IntegerType)
             if value.type.width.data == 1:
@@ -103,7 +154,11 @@ def _cover_batch(batch: list[TableOp], params, extracted: dict[tuple[SSAValue, i
             )
         inputs = [bit(v, j) for v, w in zip(op.inputs, op.input_widths) for j in range(w - 1, -1, -1)]
         tables.append(TruthTable(op.values(), op.input_bits, op.out_width, inputs))
+    if status is not None:
+        params = replace(params, progress=lambda done, total: status.planned(done))
     cover, _stats = decompose_tables(tables, params)
+    if status is not None:
+        status.batch_done(len(batch), cover.num_luts)
     lut_ops, outs = cover_to_lut_ops(cover, bit_values, loc_op=first)
     for o in lut_ops:
         set_location(o, first)
@@ -150,15 +205,21 @@ class LutDecompose(ModulePass):
         if problem:
             raise LutoptError(f"{self.name}: {problem}")
         blocks = []
+        tables = entries = 0
         for o in op.walk():
             if isinstance(o, TableOp) and needs_cover(o, self.lut_size):
+                tables += 1
+                entries += 1 << min(o.input_bits, 40)
                 parent = o.parent_block()
                 if parent is not None and parent not in blocks:
                     blocks.append(parent)
+        status = _Status(tables, self.lut_size) if entries >= PROGRESS_ENTRIES and show_progress() else None
         for block in blocks:
             extracted: dict[tuple[SSAValue, int], SSAValue] = {}
             for batch in _batches(block, self.lut_size):
-                _cover_batch(batch, params, extracted)
+                _cover_batch(batch, params, extracted, status)
             for value in extracted.values():  # bits no LUT turned out to need
                 if not value.uses and isinstance(value.owner, Operation):
                     Rewriter.erase_op(value.owner)
+        if status is not None:
+            status.finish()

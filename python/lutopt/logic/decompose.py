@@ -59,8 +59,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -142,6 +142,10 @@ class DecomposeParams:
     """Seed of the random starting orders (the result is deterministic for a seed)."""
     verbose: bool = False
     """Print `DecomposeStats.report()` at the end."""
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+    """Called as `progress(done, total)` each time tables are planned (`done` of the
+    `total` tables given, a table equal to an earlier one counting when that one is
+    planned), and with `done == total` before the final mapping."""
 
     @classmethod
     def for_effort(cls, effort: int, **changes) -> DecomposeParams:
@@ -185,6 +189,41 @@ class TruthTable:
 
     def input_ids(self) -> list[int]:
         return list(range(self.num_inputs)) if self.inputs is None else [int(x) for x in self.inputs]
+
+
+CONST_FALSE = -1
+"""A `TruthTable.inputs` entry: this table input is the constant 0."""
+CONST_TRUE = -2
+"""A `TruthTable.inputs` entry: this table input is the constant 1."""
+
+
+def restrict_table(t: TruthTable) -> TruthTable:
+    """The same function over distinct, non-constant cover inputs: constant inputs
+    (`CONST_FALSE`, `CONST_TRUE`) are substituted and an input that appears more than once
+    is read once (the entries where its copies agree). Inputs stay in first-appearance
+    order; a table without repeated or constant inputs is returned as it is."""
+    ids = t.input_ids()
+    if len(ids) != t.num_inputs:
+        raise ValueError(f"a table of {t.num_inputs} input bits lists {len(ids)} inputs")
+    if any(i < CONST_TRUE for i in ids):
+        raise ValueError("a table's inputs must be cover inputs (>= 0), CONST_FALSE or CONST_TRUE")
+    kept = list(dict.fromkeys(i for i in ids if i >= 0))
+    if len(kept) == len(ids):
+        return t
+    n, m = len(ids), len(kept)
+    pos = {x: p for p, x in enumerate(kept)}
+    new_index = np.arange(1 << m, dtype=np.int64)
+    old_index = np.zeros(1 << m, dtype=np.int64)
+    for j, x in enumerate(ids):  # table input j is bit n-1-j of the old index
+        if x >= 0:
+            bit = (new_index >> (m - 1 - pos[x])) & 1
+        else:
+            bit = np.int64(1 if x == CONST_TRUE else 0)
+        old_index |= bit << (n - 1 - j)
+    values = np.asarray(t.values, dtype=np.uint64).reshape(-1)
+    if len(values) != 1 << n:
+        raise ValueError(f"a table of {n} input bits has {1 << n} entries, got {len(values)}")
+    return TruthTable(values[old_index], m, t.out_width, kept)
 
 
 @dataclass
@@ -989,15 +1028,27 @@ def _plan_one(key: tuple[int, int, bytes], params: DecomposeParams):
     return plan, counters.get("evaluations", 0), counters.get("mapped", 0), time.perf_counter() - t0
 
 
-def _plan_all(keys: list[tuple[int, int, bytes]], params: DecomposeParams) -> list:
+def _plan_all(keys: list[tuple[int, int, bytes]], params: DecomposeParams,
+              planned: Callable[[int], None] = lambda i: None) -> list:
+    """The plans of the distinct tables `keys`, in order; `planned(i)` is called when the
+    plan of `keys[i]` is known."""
     jobs = params.jobs if params.jobs > 0 else (os.cpu_count() or 1)
     jobs = min(jobs, len(keys))
+    params = replace(params, progress=None)  # the callback stays in this process
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_plan_one(key, params) for key in keys]
+        results = []
+        for i, key in enumerate(keys):
+            results.append(_plan_one(key, params))
+            planned(i)
+        return results
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_plan_one, keys, [params] * len(keys), chunksize=1))
+        results = []
+        for i, result in enumerate(pool.map(_plan_one, keys, [params] * len(keys), chunksize=1)):
+            results.append(result)
+            planned(i)
+        return results
 
 
 def decompose_tables(tables, params: DecomposeParams | None = None) -> tuple[LutCover, DecomposeStats]:
@@ -1012,21 +1063,31 @@ def decompose_tables(tables, params: DecomposeParams | None = None) -> tuple[Lut
     if problem:
         raise ValueError(problem)
     tabs = _normalise(tables)
-    stats = DecomposeStats()
-    num_inputs = 0
     for t in tabs:
         if t.num_inputs > MAX_INPUT_BITS:
             raise ValueError(f"a table of {t.num_inputs} input bits is too large (at most {MAX_INPUT_BITS})")
-        ids = t.input_ids()
-        if len(ids) != t.num_inputs or len(set(ids)) != len(ids) or min(ids, default=0) < 0:
-            raise ValueError("a table's inputs must be distinct non-negative cover inputs, one per input bit")
-        num_inputs = max(num_inputs, max(ids, default=-1) + 1)
+    tabs = [restrict_table(t) for t in tabs]
+    stats = DecomposeStats()
+    num_inputs = 0
+    for t in tabs:
+        num_inputs = max(num_inputs, max(t.input_ids(), default=-1) + 1)
 
     # Plan every distinct table once (in worker processes with `jobs`), then emit in order.
     t0 = time.perf_counter()
     keys = [(t.num_inputs, t.out_width, np.asarray(t.values, dtype=np.uint64).tobytes()) for t in tabs]
-    distinct = list(dict.fromkeys(keys))
-    planned = dict(zip(distinct, _plan_all(distinct, params)))
+    copies: dict[tuple[int, int, bytes], int] = {}
+    for key in keys:
+        copies[key] = copies.get(key, 0) + 1
+    distinct = list(copies)
+    done = 0
+
+    def report(i: int) -> None:
+        nonlocal done
+        done += copies[distinct[i]]
+        if params.progress is not None:
+            params.progress(done, len(keys))
+
+    planned = dict(zip(distinct, _plan_all(distinct, params, report)))
     stats.times["plan"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     sink = GateSink(num_inputs)
