@@ -116,3 +116,23 @@ def test_check_passes_catches_one_flipped_table_entry(monkeypatch):
     m = parse_module(INPUT.read_text(), str(INPUT))
     with pytest.raises(LutoptError, match="pass 'nn-absorb-partitions' changed the function"):
         run_passes(m, "nn-to-lut", check=True)
+
+
+def test_check_passes_reference_through_reshapes_and_concatenated_results(capsys):
+    """An argument reshaped before its quantizer and a result concatenated from two
+    quantizers: the tensor-level reference still checks nn-partition and the absorption."""
+    torch = pytest.importorskip("torch", reason="torch is not installed (pip install torch==2.13.0)")
+    fx = pytest.importorskip("torch_mlir.fx", reason="torch-mlir is not installed (pip install torch-mlir)")
+
+    class M(torch.nn.Module):
+        def forward(self, x):
+            x = torch.clamp(torch.round(x.reshape(1, 4) / 0.5), -2, 1) * 0.5
+            a = torch.clamp(torch.round((x[:, :2] * 1.5 - x[:, 2:]) / 0.1), 0, 3) * 0.1
+            b = torch.clamp(torch.round((x[:, 1:3] + 0.2) / 0.25), -2, 1) * 0.25
+            return torch.cat([a, b], dim=1)
+
+    text = str(fx.export_and_import(M(), torch.zeros(1, 2, 2), output_type="linalg-on-tensors"))
+    m = parse_module(text, "model.mlir")
+    run_passes(m, "nn-to-lut", check=True)
+    err = capsys.readouterr().err
+    assert "'nn-partition' not checked" not in err and "'nn-absorb-partitions' not checked" not in err, err

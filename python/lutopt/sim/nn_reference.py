@@ -109,6 +109,7 @@ def _structured(view, arrays: Sequence[np.ndarray], ctx: Context | None) -> list
 
 def _move(op: Operation, arrays: Sequence[np.ndarray]) -> np.ndarray:
     opn, ids = movement_ids(op)[0]  # type: ignore[index]
+    arrays = arrays[: int(opn.max(initial=0)) + 1]  # not a reshape's shape operand
     b = max(a.shape[0] for a in arrays)
     flat = [np.broadcast_to(_flat(a), (b, _flat(a).shape[1])) for a in arrays]
     out = np.empty((b, len(ids)), dtype=np.result_type(*[a.dtype for a in flat]))
@@ -156,7 +157,8 @@ class TensorReference:
             op = uses[0].operation
             if isinstance(op, QuantizeOp):
                 return op
-            if movement_ids(op) is None or len(op.operands) != 1:
+            mv = movement_ids(op)
+            if mv is None or op.operands[0] is not v or set(mv[0][0].tolist()) != {0}:
                 return None
             v, seen = op.results[0], seen + 1
         return None
@@ -209,13 +211,16 @@ class TensorReference:
                 env[op.results[0]] = np.zeros((1, *shape_of(op.results[0])), numpy_dtype(t.get_element_type()))  # type: ignore[attr-defined]
                 continue
             args = [env[v] for v in op.operands]
-            if movement_ids(op) is not None:
-                if all(v in arg_codes for v in op.operands):
-                    arg_codes[op.results[0]] = _move(op, [arg_codes[v] for v in op.operands])
-                if all(v in out_codes for v in op.operands):
+            mv = movement_ids(op)
+            if mv is not None:
+                # Only the operands elements come from (not a reshape's shape operand).
+                srcs = op.operands[: int(mv[0][0].max(initial=0)) + 1]
+                if all(v in arg_codes for v in srcs):
+                    arg_codes[op.results[0]] = _move(op, [arg_codes[v] for v in srcs])
+                if all(v in out_codes for v in srcs):
                     out_codes[op.results[0]] = (
-                        _move(op, [out_codes[v][0] for v in op.operands]),
-                        _move(op, [out_codes[v][1][None] for v in op.operands])[0],
+                        _move(op, [out_codes[v][0] for v in srcs]),
+                        _move(op, [out_codes[v][1][None] for v in srcs])[0],
                     )
                 env[op.results[0]] = _move(op, args)
                 continue
