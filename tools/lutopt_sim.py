@@ -3,7 +3,9 @@
     lutopt-sim REF.mlir DESIGN.v [--top NAME] [--vectors N] [--seed S]
                [--simulator verilator|iverilog|auto] [--latency N] [--keep DIR]
 
-REF.mlir is the lut-level or rtl-level IR; DESIGN.v is compiled with Verilator (or Icarus
+REF.mlir is the IR the Verilog was printed from: the nn level (the model as torch-mlir
+exported it, which is first lowered to the lut level with `nn-to-lut`, so the comparison is
+on codes), the lut level or the rtl level. DESIGN.v is compiled with Verilator (or Icarus
 Verilog) and driven with one vector per clock cycle: every input vector when the inputs
 have at most 16 bits, N random ones otherwise. A pipelined design (a `clk` port) is read
 `latency` cycles later, the latency coming from the `// latency: N cycles` comment that
@@ -27,7 +29,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Simulate Verilog with Verilator or Icarus Verilog and compare it with "
         "the reference IR, vector by vector.",
     )
-    p.add_argument("reference", metavar="REF.mlir", help="the lut-level or rtl-level IR")
+    p.add_argument("reference", metavar="REF.mlir", help="the nn-level (torch-mlir's output), lut-level or rtl-level IR")
     p.add_argument("designs", metavar="DESIGN.v", nargs="+", help="the Verilog source(s)")
     p.add_argument("--top", help="the module to simulate (default: the one top-level function)")
     p.add_argument("--vectors", type=int, default=4096, help="random vectors when the inputs have more than 16 bits (default 4096)")
@@ -37,14 +39,30 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--latency", type=int, default=None,
                    help="cycles from inputs to outputs (default: the '// latency: N cycles' comment)")
     p.add_argument("--max-mismatches", type=int, default=5, help="counterexamples to print (default 5)")
+    p.add_argument("--max-table-bits", type=int, default=20,
+                   help="for an nn-level REF: nn-to-lut's max-table-bits (default 20, as lower-to-rtl)")
     p.add_argument("--keep", metavar="DIR", help="build and run in DIR and keep the testbench and files")
     return p.parse_args(argv)
+
+
+def _is_nn_level(module) -> bool:
+    """True when a function of `module` takes or returns tensors (torch-mlir's output, or
+    the nn level after some of nn-to-lut's passes): the reference is then lowered."""
+    from xdsl.dialects.builtin import TensorType
+    from xdsl.dialects.func import FuncOp
+
+    for op in module.ops:
+        if isinstance(op, FuncOp):
+            t = op.function_type
+            if any(isinstance(x, TensorType) for x in (*t.inputs.data, *t.outputs.data)):
+                return True
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     try:
-        from lutopt.sim.parsing import parse_module
+        from lutopt.sim.parsing import make_context, parse_module
         from lutopt.sim.verilog_sim import check_verilog
 
         if args.vectors < 1:
@@ -56,7 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 text = f.read()
         except OSError as e:
             raise LutoptError(f"cannot read '{args.reference}': {e.strerror}")
-        reference = parse_module(text, args.reference)
+        ctx = make_context()  # kept: an nn-level model's weights are resources of the context
+        reference = parse_module(text, args.reference, ctx)
+        if _is_nn_level(reference):
+            from lutopt.api import run_passes
+            from lutopt.lowering.pipelines.nn_to_lut import NnToLut
+
+            run_passes(reference, [NnToLut(max_table_bits=args.max_table_bits)], ctx)
         report = check_verilog(
             reference,
             args.designs,

@@ -131,6 +131,7 @@ def run_passes(
     if isinstance(passes, str):
         passes = parse_pipeline(passes) if passes else []
     before = module.clone() if check else None
+    reference: ModuleOp | None = None
     for p in passes:
         start = time.perf_counter()
         p.apply(ctx, module)
@@ -143,10 +144,11 @@ def run_passes(
         if after_pass is not None:
             after_pass(p, module, seconds)
         if check:
-            from lutopt.sim.check import check_pass
+            from lutopt.sim.check import check_pass, next_reference
 
             assert before is not None
-            check_pass(before, module, p.name, check_vectors, seed)
+            reference = next_reference(before, reference)  # the nn passes' tensor-level reference
+            check_pass(before, module, p.name, check_vectors, seed, reference=reference, ctx=ctx)
             before = module.clone()
     return module
 

@@ -353,7 +353,9 @@ def enumerate_partitions(
     def run(job: tuple[Program, list[int], int]) -> tuple[list[int], np.ndarray, int]:
         prog, sub, n = job
         stacked = [np.stack([programs[i].data[k] for i in sub]) for k in range(len(prog.data))]
-        return sub, run_program(prog, stacked, bodies, params, stats), n
+        out = run_program(prog, stacked, bodies, params, stats)
+        # A program without per-partition data is evaluated once for the whole group.
+        return sub, np.broadcast_to(out, (len(sub), *out.shape[1:])), n
 
     def collect(result: tuple[list[int], np.ndarray, int]) -> None:
         sub, out, n = result

@@ -15,6 +15,11 @@ cycles is caught.
 
 Functions that the interpreter cannot run (an op it does not know, tensor arguments) are
 not checked; each is reported as a warning (on stderr unless `warn` is given).
+
+The nn passes: the function before `nn-partition` (on tensors, quantizers raised) is kept
+as the *reference* (`next_reference`), and `nn-partition` and `nn-absorb-partitions` are
+checked against it, evaluated on codes by `lutopt.sim.nn_reference` (the tensor
+interpreter of `python/lutopt/interpreters/tensor.py`), not by the passes' own partition evaluator.
 """
 
 from __future__ import annotations
@@ -191,8 +196,65 @@ def _is_private(op: Operation) -> bool:
     return vis is not None and getattr(vis, "data", None) == "private"
 
 
+def _is_tensor_level(op: Operation) -> bool:
+    from lutopt.sim.nn_reference import is_tensor_level
+
+    return is_tensor_level(op)
+
+
 def _warn_stderr(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
+
+
+def _is_partitioned(op: Operation) -> bool:
+    return any(o.name == "nn.partition" for o in op.walk())
+
+
+def next_reference(module: ModuleOp, previous: ModuleOp | None) -> ModuleOp | None:
+    """The reference for the nn passes after `module` was seen: `module` when one of its
+    functions is at the tensor level with raised quantizers, otherwise `previous`."""
+    from lutopt.sim.nn_reference import is_tensor_level
+
+    return module if any(is_tensor_level(op) for op in module.ops) else previous
+
+
+def _check_against_reference(
+    ref_fn: Operation, aop: Operation, ai: Interpreter, pass_name: str, name: str,
+    num_vectors: int, seed: int, ctx, warn: Callable[[str], None],
+) -> None:
+    from lutopt.interpreters.tensor import Unsupported
+    from lutopt.sim.nn_reference import TensorReference
+
+    try:
+        ref = TensorReference(ref_fn, ctx)  # type: ignore[arg-type]
+        asig = signature_of(aop)
+    except (Unsupported, SimulationUnsupported) as e:
+        warn(f"pass '{pass_name}' not checked on @{name}: {e.message}")
+        return
+    if list(ref.input_widths) != list(asig.input_widths):
+        raise LutoptError(
+            f"pass '{pass_name}' changed the inputs of @{name}: the tensor-level function reads codes of "
+            f"widths {ref.input_widths}, after the pass {asig.input_widths}",
+            aop,
+        )
+    vectors = random_or_exhaustive_vectors(asig.input_widths, num_vectors, seed)
+    try:
+        expected = ref.evaluate(vectors)
+    except Unsupported as e:
+        warn(f"pass '{pass_name}' not checked on @{name}: {e.message}")
+        return
+    got = aligned_outputs(ai, asig, vectors, seed)
+    if len(expected) != len(got):
+        raise LutoptError(
+            f"pass '{pass_name}' changed the number of outputs of @{name} from {len(expected)} to {len(got)}", aop
+        )
+    mismatch = first_mismatch(asig, vectors, expected, got)
+    if mismatch is not None:
+        raise LutoptError(
+            f"pass '{pass_name}' changed the function of @{name}: "
+            f"{mismatch.describe('in the tensor-level reference', 'after')}",
+            aop,
+        )
 
 
 def check_pass(
@@ -203,6 +265,8 @@ def check_pass(
     seed: int = 0,
     *,
     warn: Callable[[str], None] | None = None,
+    reference: ModuleOp | None = None,
+    ctx=None,
 ) -> None:
     """Checks that `pass_name`, which turned `before` into `after`, kept every function.
 
@@ -211,6 +275,10 @@ def check_pass(
     output widths, and compute the same outputs. Raises `LutoptError` naming the pass,
     with one counterexample. Functions that cannot be simulated are reported to `warn`
     (default: a warning on stderr) and skipped.
+
+    A function that is at the tensor level or partitioned (`nn.partition`) before the pass
+    is compared with its tensor-level version in `reference` (see `next_reference`),
+    evaluated by `lutopt.sim.nn_reference` on codes, when `reference` has it.
     """
     warn = warn or _warn_stderr
     after_funcs = _top_functions(after)
@@ -223,6 +291,11 @@ def check_pass(
             if _is_private(bop):
                 continue
             raise LutoptError(f"pass '{pass_name}' removed @{name}", bop)
+        ref_fn = _top_functions(reference).get(name) if reference is not None else None
+        if ref_fn is not None and (_is_partitioned(bop) or ref_fn is bop or _is_tensor_level(bop)):
+            if _is_partitioned(aop) or not _is_tensor_level(aop):
+                _check_against_reference(ref_fn, aop, ai, pass_name, name, num_vectors, seed, ctx, warn)
+                continue
         try:
             bsig = signature_of(bop)
         except SimulationUnsupported as e:
