@@ -3,7 +3,8 @@
 `-t blif` prints the gate or mapped lut level (one function) as BLIF, exactly as
 `lutopt-translate --export-blif` does, but without printing and re-parsing the IR in
 between: `lutopt net.mlir -p 'lower-to-luts{lut-size=6}' -t blif -o net.blif`.
-`-t blif{function=NAME}` picks one function of several.
+`-t blif{function=NAME}` picks one function of several. `-t aiger` writes binary AIGER
+(`-t 'aiger{ascii=true}'` the ASCII form) like `lutopt-translate --export-aiger`.
 """
 
 from __future__ import annotations
@@ -30,3 +31,42 @@ class BlifTarget(Target):
 
         f = select_function(module, self.function or None, how="-t 'blif{function=NAME}'")
         output.write(function_blif(f))
+
+
+@dataclass(frozen=True)
+class AigerTarget(Target):
+    """`-t aiger`: the module's function as binary AIGER (`.aig`), or ASCII AIGER (`.aag`)
+    with `-t 'aiger{ascii=true}'`; LUTs are expanded into AND gates, exactly as
+    `lutopt-translate --export-aiger` does."""
+
+    name = "aiger"
+
+    function: str = ""
+    """The function to write when the module has several (default: its only one)."""
+
+    ascii: bool = False
+    """Write the ASCII form (aag) instead of the binary one (aig)."""
+
+    @property
+    def binary(self) -> bool:
+        return not self.ascii
+
+    def emit_bytes(self, ctx: Context, module: ModuleOp) -> bytes:
+        from lutopt.logic.aiger import write_aiger
+        from lutopt.logic.exchange import function_netlist, select_function
+
+        f = select_function(module, self.function or None, how="-t 'aiger{function=NAME}'")
+        return write_aiger(function_netlist(f), binary=not self.ascii)
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        data = self.emit_bytes(ctx, module)
+        if not self.ascii:
+            buffer = getattr(output, "buffer", None)
+            if buffer is None:
+                from lutopt.diagnostics import LutoptError
+
+                raise LutoptError("binary AIGER needs a binary output; use -t 'aiger{ascii=true}' for text")
+            output.flush()
+            buffer.write(data)
+            return
+        output.write(data.decode("utf-8", "replace"))

@@ -154,7 +154,12 @@ def lutopt_targets() -> dict[str, Callable[[], type[Target]]]:
 
         return BlifTarget
 
-    return {"verilog": verilog, "blif": blif}
+    def aiger():
+        from lutopt.lowering.exchange_targets import AigerTarget
+
+        return AigerTarget
+
+    return {"verilog": verilog, "blif": blif, "aiger": aiger}
 
 
 LUTOPT_UNIVERSE = Universe(
