@@ -60,9 +60,9 @@ def parse_module(
 ) -> ModuleOp:
     """Parses (and verifies) `text`; every op gets a `name:line:col` location."""
     sys.set_int_max_str_digits(0)  # hw.constant table columns are long decimal numbers
-    parser = LocatingParser(ctx or make_context(), text, name, line_offset)
     try:
-        module = parser.parse_module()
+        # The parser lexes the first token when it is built: inside the `try` too.
+        module = LocatingParser(ctx or make_context(), text, name, line_offset).parse_module()
     except ParseError as e:
         if line_offset:
             e.span = dataclasses.replace(e.span, line_offset=line_offset)
