@@ -51,9 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise LutoptError(f"--vectors must be positive, got {args.vectors}")
         if args.latency is not None and args.latency < 0:
             raise LutoptError(f"--latency must be >= 0, got {args.latency}")
+        from lutopt.tools.lutopt_opt import decode_source
+
         try:
-            with open(args.reference) as f:
-                text = f.read()
+            with open(args.reference, "rb") as f:
+                text = decode_source(f.read(), args.reference)  # a located error if binary
         except OSError as e:
             raise LutoptError(f"cannot read '{args.reference}': {e.strerror}")
         reference = parse_module(text, args.reference)

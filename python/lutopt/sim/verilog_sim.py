@@ -272,10 +272,16 @@ def _read_sources(verilog_path: str | Sequence[str]) -> tuple[list[str], list[st
     texts = []
     for p in paths:
         try:
-            with open(p) as f:
-                texts.append(f.read())
+            with open(p, "rb") as f:
+                raw = f.read()
         except OSError as e:
             raise LutoptError(f"cannot read '{p}': {e.strerror}")
+        try:
+            texts.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            line = raw.count(b"\n", 0, e.start) + 1
+            col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+            raise LutoptError("the Verilog is not UTF-8 text (a binary file?)", location=f"{p}:{line}:{col}")
     return paths, texts
 
 
