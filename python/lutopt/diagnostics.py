@@ -151,6 +151,20 @@ class LocatingParser(Parser):
         self._filename = StringAttr(name)
         self._first_use: dict[str, Span] = {}
 
+    MAX_INTEGER_WIDTH = (1 << 24) - 1
+    """MLIR's limit on integer bit widths; xDSL has none and `i18446744073709551616`
+    overflowed while verifying (an internal error)."""
+
+    def _parse_optional_integer_or_float_type(self):  # type: ignore[override]
+        token = self._current_token
+        if token.kind == MLIRTokenKind.BARE_IDENT:
+            m = self._builtin_integer_type_regex.match(token.text)
+            if m is not None and int(m.group(1)) > self.MAX_INTEGER_WIDTH:
+                raise ParseError(
+                    token.span, f"integer bit width {m.group(1)} is too large (at most {self.MAX_INTEGER_WIDTH})"
+                )
+        return super()._parse_optional_integer_or_float_type()
+
     def resolve_operand(self, operand, type):  # type: ignore[override]
         if operand.operand_name not in self.ssa_values:
             self._first_use.setdefault(operand.operand_name, operand.span)
