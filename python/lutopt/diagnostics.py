@@ -173,6 +173,8 @@ class LocatingParser(Parser):
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
         try:
             return super().parse_module(allow_implicit_module)
+        except (ValueError, OverflowError) as e:  # outside any op: an alias, file metadata
+            raise ParseError(self._current_token.span, _first_line(e)) from e
         except ParseError as e:
             if "used but not defined" in e.msg and self.forward_ssa_references:
                 name = next(iter(self.forward_ssa_references))
@@ -194,10 +196,20 @@ class LocatingParser(Parser):
             # An attribute that does not verify (a constant out of range, ...) while parsing.
             msg = str(e).strip().splitlines()[0] if str(e).strip() else "invalid attribute"
             raise ParseError(Span(start, first.end, first.input), msg) from e
+        except (ValueError, OverflowError) as e:
+            # A value the op's or an attribute's parser cannot represent (an entry too large
+            # for int64, a constant out of its type's range): xDSL raises these unlocated.
+            msg = f"a number is too large ({_first_line(e)})" if isinstance(e, OverflowError) else _first_line(e)
+            raise ParseError(Span(start, first.end, first.input), msg) from e
         if not isinstance(op.location, FileLineColLoc):
             line, col = self._line_col(start)
             op.location = FileLineColLoc(self._filename, IntAttr(line), IntAttr(col))
         return op
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 def parse_error_location(e: ParseError) -> str:
