@@ -15,6 +15,7 @@ counterexamples are printed) or any error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -76,6 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lutopt-sim: error: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug in lutopt, not in the input: no traceback (as run_tool)
+        if os.environ.get("LUTOPT_DEBUG"):
+            raise
+        print(f"lutopt-sim: error: internal error: {type(e).__name__}: {e}\n"
+              "  (this is a bug in lutopt; set LUTOPT_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
     print(f"lutopt-sim: {report.summary()}")
     if report.ok:
         return 0
