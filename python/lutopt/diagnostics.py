@@ -165,6 +165,24 @@ class LocatingParser(Parser):
                 )
         return super()._parse_optional_integer_or_float_type()
 
+    MAX_DENSE_ELEMENTS = 1 << 22
+    """The most elements a `dense<...>` literal may have: xDSL materialises a splat
+    (`dense<1> : tensor<100000000000xi8>`) element by element, which ran out of memory
+    (an unlocated error) or for minutes. Weights come as `dense_resource` blobs anyway."""
+
+    def _parse_dense_literal_type(self):  # type: ignore[override]
+        start = self._current_token.span
+        type = super()._parse_dense_literal_type()
+        count = 1
+        for dim in type.get_shape():
+            count *= max(dim, 0)
+        if count > self.MAX_DENSE_ELEMENTS:
+            raise ParseError(
+                Span(start.start, self._current_token.span.start, start.input),
+                f"dense literal of {count} elements is too large (at most {self.MAX_DENSE_ELEMENTS})",
+            )
+        return type
+
     def resolve_operand(self, operand, type):  # type: ignore[override]
         if operand.operand_name not in self.ssa_values:
             self._first_use.setdefault(operand.operand_name, operand.span)
