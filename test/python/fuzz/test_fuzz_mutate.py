@@ -279,7 +279,7 @@ def _start(data: st.DataObject, fuzz_count) -> None:
 
 
 @given(data=st.data())
-@fuzz_settings(default_examples=40)
+@fuzz_settings(default_examples=30)
 def test_mutate_mlir(data, fuzz_count):
     from lutopt.tools.lutopt_opt import main
 
@@ -298,7 +298,7 @@ def test_mutate_mlir(data, fuzz_count):
 
 
 @given(data=st.data())
-@fuzz_settings(default_examples=40)
+@fuzz_settings(default_examples=25)
 def test_mutate_aiger(data, fuzz_count):
     from lutopt.tools.lutopt_translate import main
 
@@ -326,7 +326,7 @@ def _opt_main():
 
 
 @given(data=st.data())
-@fuzz_settings(default_examples=40)
+@fuzz_settings(default_examples=25)
 def test_mutate_blif(data, fuzz_count):
     from lutopt.tools.lutopt_translate import main
 
@@ -348,7 +348,7 @@ def test_mutate_blif(data, fuzz_count):
 
 
 @given(data=st.data())
-@fuzz_settings(default_examples=40)
+@fuzz_settings(default_examples=25)
 def test_mutate_sim_inputs(data, fuzz_count, monkeypatch):
     """lutopt-sim's readers; the simulation itself is replaced by `SimulatorReached`
     in-process (the subprocess sample runs the real simulator)."""
@@ -386,7 +386,7 @@ def test_mutate_sim_inputs(data, fuzz_count, monkeypatch):
 
 
 @given(data=st.data())
-@fuzz_settings(default_examples=30)
+@fuzz_settings(default_examples=20)
 def test_mutate_export_model(data, fuzz_count, monkeypatch):
     """lutopt-export's reader (a lutopt-train bundle, a zip of pickles); torch-mlir's
     export of a still-valid model is replaced by writing a stub file in-process."""
