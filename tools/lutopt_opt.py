@@ -21,15 +21,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import StringIO
 
+from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.printer import Printer
 from xdsl.transforms import get_all_passes
-from xdsl.utils.arg_spec import parse_spec
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from lutopt import registry
-from lutopt.api import parse_module, parse_pipeline, register_dialects, run_passes
+from lutopt.api import (
+    emit_target,
+    hinted,
+    parse_module,
+    parse_pipeline,
+    parse_target,
+    register_dialects,
+    run_passes,
+)
 from lutopt.diagnostics import LutoptError, run_tool
 from lutopt.output import write_atomic
 
@@ -55,9 +63,93 @@ _EXPECTED_RE = re.compile(
 )
 
 
+TARGET_BY_EXTENSION = {
+    ".v": "verilog",
+    ".sv": "verilog",
+    ".blif": "blif",
+    ".aig": "aiger",
+    ".aag": "aiger{ascii=true}",
+    ".mlir": "mlir",
+}
+"""The target `-o FILE` implies when `-t` is not given (as firtool does); other
+extensions get MLIR."""
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _help_epilog() -> str:
+    rows = registry.pass_summaries()
+    width = max(len(name) for name, _ in rows) + 2
+    lines = ["lutopt's pipelines and passes (-p NAME{option=value ...}, comma-separated):"]
+    for name, summary in rows:
+        lines.append(f"  {name.ljust(width)}{summary}")
+    lines += [
+        "",
+        "targets (-t): mlir, verilog, blif, aiger; without -t, the -o extension chooses:",
+        "  .v/.sv verilog, .blif blif, .aig aiger, .aag aiger{ascii=true}, anything else mlir",
+        "",
+        "xDSL's own passes and targets work by name too; --list-all-passes lists them.",
+    ]
+    return "\n".join(lines)
+
+
 class LutoptMain(xDSLOptMain):
+    version_format = f"lutopt {_version('lutopt')} (xdsl {{xdsl_version}})"
+
     def __init__(self, args: Sequence[str] | None = None):
-        super().__init__(description="lutopt: the LUT compiler's pass driver", args=args)
+        # xDSLOptMain.__init__, with lutopt's help, located errors for a malformed -t or -p,
+        # and the target inferred from the output file's extension.
+        self.available_frontends = {}
+        self.available_passes = {}
+        self.available_targets = {}
+        self.ctx = Context()
+        self.register_all_dialects()
+        self.register_all_frontends()
+        self.register_all_passes()
+        self.register_all_targets()
+
+        arg_parser = argparse.ArgumentParser(
+            prog="lutopt",
+            description="lutopt: the LUT compiler's pass driver (an xdsl-opt with lutopt's "
+            "dialects, passes and targets)",
+            epilog=_help_epilog(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            conflict_handler="resolve",
+        )
+        self.register_all_arguments(arg_parser)
+        self.args = arg_parser.parse_args(args=args)
+        if self.args.list_all_passes:
+            return
+        self.args.target = self.choose_target(self.args.target, self.args.output_file)
+        spec = parse_target(self.args.target)
+        if spec.name not in self.available_targets:
+            raise LutoptError(
+                f"unknown target '{spec.name}' (lutopt's: mlir, {', '.join(sorted(registry.all_targets()))};"
+                " --list-all-passes lists xDSL's)"
+            )
+        self.ctx.allow_unregistered = self.args.allow_unregistered_dialect
+        if self.args.disable_verify:
+            from xdsl.ir import Attribute
+            from xdsl.xdsl_opt_main import _empty_post_init  # pyright: ignore[reportPrivateUsage]
+
+            Attribute.__post_init__ = _empty_post_init
+        self.setup_pipeline()
+
+    @staticmethod
+    def choose_target(target: str | None, output_file: str | None) -> str:
+        """`-t` when given, else the target the output file's extension names, else mlir."""
+        if target is not None:
+            return target
+        if output_file and output_file != "-":
+            return TARGET_BY_EXTENSION.get(os.path.splitext(output_file)[1].lower(), "mlir")
+        return "mlir"
 
     # ----------------------------------------------------------------- registration
     def register_all_dialects(self):
@@ -80,6 +172,33 @@ class LutoptMain(xDSLOptMain):
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser):
         super().register_all_arguments(arg_parser)
+        # Replacing xDSL's -t, -p and --version (conflict_handler="resolve"): its help lists
+        # some 150 upstream passes before lutopt's.
+        arg_parser.add_argument(
+            "-t",
+            "--target",
+            default=None,
+            help="output target: mlir, verilog, blif, aiger (options as verilog{primitives=xilinx}); "
+            "default: from the -o extension (.v/.sv verilog, .blif blif, .aig/.aag aiger), else mlir",
+        )
+        arg_parser.add_argument(
+            "-p",
+            "--passes",
+            default="",
+            help="the passes and pipelines to run, comma-separated, e.g. "
+            "'canonicalize,lower-to-rtl{lut-size=6 pipeline-stages=2}' (listed below)",
+        )
+        arg_parser.add_argument(
+            "-v",
+            "--version",
+            action="version",
+            version=self.version_format.format(xdsl_version=_version("xdsl")),
+        )
+        arg_parser.add_argument(
+            "--list-all-passes",
+            action="store_true",
+            help="list every pass and target, xDSL's included, and exit",
+        )
         arg_parser.add_argument(
             "--check-passes",
             action="store_true",
@@ -120,14 +239,22 @@ class LutoptMain(xDSLOptMain):
         self.passes = parse_pipeline(self.args.passes, self.available_passes) if self.args.passes else []
 
     # ----------------------------------------------------------------- running
-    def process_chunk(self, text: str, name: str, line_offset: int) -> str:
+    def process_chunk(self, text: str, name: str, line_offset: int) -> str | bytes:
         """Parses, verifies, runs the pipeline and prints one chunk; raises on errors."""
         module = parse_module(text, name, self.ctx, not self.args.disable_verify, line_offset)
         self.run_passes(module)
         out = StringIO()
-        spec = parse_spec(self.args.target)
+        spec = parse_target(self.args.target)
         factory = self.available_targets[spec.name]
-        target = factory().from_spec(spec)  # type: ignore[operator]
+        try:
+            target = factory().from_spec(spec)  # type: ignore[operator]
+        except Exception as e:  # an unknown option or a value of the wrong type
+            raise LutoptError(f"invalid target '{self.args.target}': {e}") from e
+        if getattr(target, "binary", False):
+            try:
+                return target.emit_bytes(self.ctx, module)  # type: ignore[attr-defined]
+            except LutoptError as e:
+                raise hinted(e, spec.name, module) from e
         if spec.name == "mlir":
             import dataclasses
 
@@ -137,7 +264,7 @@ class LutoptMain(xDSLOptMain):
                 print_properties_as_attributes=self.args.print_no_properties,
                 print_debuginfo=self.args.print_debuginfo,
             )
-        target.emit(self.ctx, module, out)
+        emit_target(target, spec.name, self.ctx, module, out)
         return out.getvalue()
 
     def run_passes(self, module: ModuleOp) -> None:
@@ -161,6 +288,14 @@ class LutoptMain(xDSLOptMain):
         )
 
     def run(self) -> int:
+        if self.args.list_all_passes:
+            print("passes:")
+            for pass_name in sorted(self.available_passes):
+                print(f"  {pass_name}")
+            print("targets:")
+            for target_name in sorted(self.available_targets):
+                print(f"  {target_name}")
+            return 0
         name = self.args.input_file or "<stdin>"
         try:
             if self.args.input_file is None:
@@ -173,7 +308,7 @@ class LutoptMain(xDSLOptMain):
         text = decode_source(raw, name)
         chunks = split_chunks(text) if self.args.split_input_file else [(text, 0)]
 
-        outputs: list[str] = []
+        outputs: list[str | bytes] = []
         failed = False
         for chunk, offset in chunks:
             if self.args.verify_diagnostics:
@@ -182,7 +317,13 @@ class LutoptMain(xDSLOptMain):
                 outputs.append(out)
             else:
                 outputs.append(self.process_chunk(chunk, name, offset))
-        write_atomic(self.args.output_file, "// -----\n".join(outputs))
+        if any(isinstance(out, bytes) for out in outputs):
+            if len(outputs) != 1:
+                raise LutoptError("binary AIGER holds one netlist: not with --split-input-file "
+                                  "(use -t 'aiger{ascii=true}' to get the chunks as text)")
+            write_atomic(self.args.output_file, outputs[0])
+        else:
+            write_atomic(self.args.output_file, "// -----\n".join(outputs))  # type: ignore[arg-type]
         return 1 if failed else 0
 
     def verify_chunk_diagnostics(self, text: str, name: str, offset: int) -> tuple[str, bool]:

@@ -17,6 +17,7 @@ counterexamples are printed) or any error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -69,9 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise LutoptError(f"--vectors must be positive, got {args.vectors}")
         if args.latency is not None and args.latency < 0:
             raise LutoptError(f"--latency must be >= 0, got {args.latency}")
+        from lutopt.tools.lutopt_opt import decode_source
+
         try:
-            with open(args.reference) as f:
-                text = f.read()
+            with open(args.reference, "rb") as f:
+                text = decode_source(f.read(), args.reference)  # a located error if binary
         except OSError as e:
             raise LutoptError(f"cannot read '{args.reference}': {e.strerror}")
         ctx = make_context()  # kept: an nn-level model's weights are resources of the context
@@ -98,6 +101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lutopt-sim: error: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug in lutopt, not in the input: no traceback (as run_tool)
+        if os.environ.get("LUTOPT_DEBUG"):
+            raise
+        print(f"lutopt-sim: error: internal error: {type(e).__name__}: {e}\n"
+              "  (this is a bug in lutopt; set LUTOPT_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
     print(f"lutopt-sim: {report.summary()}")
     if report.ok:
         return 0

@@ -57,6 +57,7 @@ PASSES: dict[str, str] = {
 TARGETS: dict[str, str] = {
     "verilog": "lutopt.target.verilog:VerilogTarget",
     "blif": "lutopt.target.blif:BlifTarget",
+    "aiger": "lutopt.target.aiger:AigerTarget",
 }
 
 

@@ -105,6 +105,10 @@ class _Lines:
         return values.reshape(count, fields), first
 
 
+MAX_HEADER_NUMBER = 2**31 - 1
+"""The largest M (and count) of a header: the literal 2M + 1 must fit in 32 bits."""
+
+
 def _parse_header(lines: _Lines) -> tuple[bool, list[int]]:
     header, _ = lines.next("an AIGER header 'aig M I L O A' or 'aag M I L O A'")
     toks = header.split()
@@ -116,6 +120,9 @@ def _parse_header(lines: _Lines) -> tuple[bool, list[int]]:
     for t in toks[1:]:
         if not t.isdigit():
             raise lines.error(f"expected an unsigned integer in the header, found '{t}'", 1, header.find(t) + 1)
+        if int(t) > MAX_HEADER_NUMBER:
+            raise lines.error(f"header number {t} is too large (AIGER literals are 32-bit: at most "
+                              f"{MAX_HEADER_NUMBER})", 1, header.find(t) + 1)
         nums.append(int(t))
         col += len(t) + 1
     if len(nums) < 5:
@@ -295,8 +302,10 @@ def _read_ascii(lines: _Lines, m: int, ni: int, no: int, na: int) -> GateNetlist
             lit = int(ands[k, 1] if ands[k, 1] > 2 * m + 1 else ands[k, 2])
             raise lines.error(f"AND fanin literal {lit} is out of range (M = {m}, so at most {2 * m + 1})",
                               first_and + k)
-    # Which line defines each variable.
-    define = np.full(m + 1, -1, dtype=np.int64)  # -2 input, >=0 AND index
+    # Which line defines each variable (arrays sized by the largest variable the file uses,
+    # not by M: a header may announce a huge M without the lines to match).
+    top = max(int(ins.max(initial=0)), int(outs.max(initial=0)), int(ands.max(initial=0))) >> 1
+    define = np.full(top + 1, -1, dtype=np.int64)  # -2 input, >=0 AND index
     in_vars = ins >> 1
     and_vars = lhs >> 1
     all_vars = np.concatenate([in_vars, and_vars])
@@ -325,7 +334,7 @@ def _read_ascii(lines: _Lines, m: int, ni: int, no: int, na: int) -> GateNetlist
     # Topological order of the ANDs (file order when it already is one).
     and_order = _topological_and_order(lines, ands, define, first_and)
     # Node numbering: inputs 1..ni in line order, ANDs after them in topological order.
-    node = np.zeros(m + 1, dtype=np.int64)
+    node = np.zeros(top + 1, dtype=np.int64)
     node[in_vars] = 1 + np.arange(ni)
     node[and_vars[and_order]] = 1 + ni + np.arange(na)
     r0 = ands[and_order, 1] if na else np.zeros(0, np.int64)

@@ -33,6 +33,9 @@ SIMULATORS = ("verilator", "iverilog")
 CLOCK_NAMES = ("clk", "clock")
 VERILATOR_MAX_NUM_WIDTH = 65536
 TESTBENCH = "lutopt_tb"
+MAX_LATENCY = 1 << 16
+"""The largest latency lutopt-sim simulates: the testbench runs vectors + latency cycles,
+and a damaged `// latency: 2147483648 cycles` comment ran the simulator for hours."""
 
 
 class SimulatorError(LutoptError):
@@ -272,10 +275,16 @@ def _read_sources(verilog_path: str | Sequence[str]) -> tuple[list[str], list[st
     texts = []
     for p in paths:
         try:
-            with open(p) as f:
-                texts.append(f.read())
+            with open(p, "rb") as f:
+                raw = f.read()
         except OSError as e:
             raise LutoptError(f"cannot read '{p}': {e.strerror}")
+        try:
+            texts.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            line = raw.count(b"\n", 0, e.start) + 1
+            col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+            raise LutoptError("the Verilog is not UTF-8 text (a binary file?)", location=f"{p}:{line}:{col}")
     return paths, texts
 
 
@@ -465,6 +474,14 @@ def check_verilog(
                 )
     if latency is None:
         latency = read_latency(main_text, top)
+        if latency is not None and latency > MAX_LATENCY:
+            m = re.search(rf"//\s*latency:\s*{latency}\b", main_text)
+            line = main_text.count("\n", 0, m.start()) + 1 if m else 1
+            main_path = next((p for p, t in zip(paths, texts) if t is main_text), paths[0])
+            raise LutoptError(f"latency of {latency} cycles is too large (at most {MAX_LATENCY})",
+                              location=f"{main_path}:{line}:1")
+    elif latency > MAX_LATENCY:
+        raise LutoptError(f"--latency {latency} is too large (at most {MAX_LATENCY})")
     if latency is None:
         if ports.clock is not None:
             raise LutoptError(

@@ -1,9 +1,9 @@
-"""Driver targets that write the logic-synthesis exchange formats.
+"""`-t blif`: the logic-synthesis exchange format BLIF.
 
 `-t blif` prints the gate or mapped lut level (one function) as BLIF, exactly as
 `lutopt-translate --export-blif` does, but without printing and re-parsing the IR in
 between: `lutopt net.mlir -p 'lower-to-luts{lut-size=6}' -t blif -o net.blif`.
-`-t blif{function=NAME}` picks one function of several.
+`-t blif{function=NAME}` picks one function of several. (`-t aiger`: target/aiger.py.)
 """
 
 from __future__ import annotations
