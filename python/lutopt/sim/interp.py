@@ -31,6 +31,10 @@ keep their own state per instance path. `evaluate` on a pipelined module (a cloc
 `lutopt.latency = N`) gives the inputs at cycle 0 and reads the outputs at cycle N, so it
 returns the combinational function the pipeline implements.
 
+The comb ops' semantics, the icmp predicates, the order of a graph region and the
+`lutopt.latency` attribute are those of `lutopt.ir` (shared with the Verilog target and
+`rtl-pipeline`); the interpreter runs every op the Verilog target prints.
+
 Other levels can add their ops with `register_op`.
 """
 

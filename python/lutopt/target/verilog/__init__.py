@@ -2,10 +2,10 @@
 
 Emission is split in two, as in CIRCT's ExportVerilog, over the modules of this package:
 
-* `PrepareForVerilog` (pass `prepare-for-verilog`, `prepare.py`) legalises the IR. It removes dead
-  pure ops, puts every module body in an order where each value is defined before it is
-  used (registers may feed back), and decides for every value how it appears in the
-  Verilog: inlined (a small constant), a `localparam` (a table column or a wide
+* `PrepareForVerilog` (pass `prepare-for-verilog`, `prepare.py`) legalises the IR. It
+  removes dead pure ops, puts every module body in an order where each value is defined
+  before it is used (registers may feed back), and decides for every value how it appears
+  in the Verilog: inlined (a small constant), a `localparam` (a table column or a wide
   constant), a `wire`, a `reg`, an output port, or another name for its operand (a
   `hw.bitcast`, which is the identity on the flat bit vectors Verilog sees). It gives
   every named value a legal, unique, readable Verilog identifier, taken from the SSA
