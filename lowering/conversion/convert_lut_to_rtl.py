@@ -36,6 +36,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from lutopt.diagnostics import LutoptError, set_location
+from lutopt.ir.names import Namespace
 from lutopt.dialects.lut import TableOp, constant_value
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -61,15 +62,8 @@ def _attr_name(attrs, i: int) -> str | None:
 
 
 def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    result = []
-    for n in names:
-        if n in seen:
-            seen[n] += 1
-            n = f"{n}_{seen[n]}"
-        seen.setdefault(n, 0)
-        result.append(n)
-    return result
+    """The names, a repeat renamed `name_1`, `name_2`, ... (skipping names in use)."""
+    return Namespace(first_suffix=1).claim_all(names)
 
 
 def port_names(fn: func.FuncOp) -> tuple[list[str], list[str]]:

@@ -50,12 +50,12 @@ PASSES: dict[str, str] = {
     "gate-refactor": "lutopt.lowering.transforms.gate.gate_refactor:GateRefactor",
     "gate-aig-opt": "lutopt.lowering.transforms.gate.gate_aig_opt:GateAigOpt",
     "rtl-pipeline": "lutopt.lowering.transforms.rtl.rtl_pipeline:RtlPipeline",
-    # the pass a target runs before printing (python/lutopt/target/)
-    "prepare-for-verilog": "lutopt.target.verilog:PrepareForVerilog",
+    # the pass a target runs before printing (python/lutopt/target/<target>/)
+    "prepare-for-verilog": "lutopt.target.verilog.prepare_for_verilog:PrepareForVerilog",
 }
 
 TARGETS: dict[str, str] = {
-    "verilog": "lutopt.target.verilog:VerilogTarget",
+    "verilog": "lutopt.target.verilog.printer:VerilogTarget",
     "blif": "lutopt.target.blif:BlifTarget",
     "aiger": "lutopt.target.aiger:AigerTarget",
 }

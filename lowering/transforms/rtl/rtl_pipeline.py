@@ -20,28 +20,20 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import hw, seq
-from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, IntegerType, ModuleOp, StringAttr
+from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from lutopt.diagnostics import LutoptError, set_location
+from lutopt.ir.comb import logic_weight
+from lutopt.ir.latency import latency_of, set_latency
 
-WIRING_OPS = frozenset(
-    {"comb.concat", "comb.extract", "hw.bitcast", "comb.replicate", "hw.array_create"}
-)
 CONSTANT_OPS = frozenset({"hw.constant"})
 
 
 def op_weight(op: Operation) -> int:
-    """Levels of logic an op adds (0 for wiring and constants)."""
-    if op.name in WIRING_OPS or op.name in CONSTANT_OPS:
-        return 0
-    return 1
-
-
-def module_latency(module: hw.HWModuleOp) -> int:
-    attr = module.attributes.get("lutopt.latency")
-    return attr.value.data if isinstance(attr, IntegerAttr) else 0
+    """Levels of logic an op adds (0 for wiring and constants, see `lutopt.ir.comb`)."""
+    return logic_weight(op.name)
 
 
 def logic_levels(module: hw.HWModuleOp) -> tuple[dict[SSAValue, int], int]:
@@ -59,7 +51,7 @@ def logic_levels(module: hw.HWModuleOp) -> tuple[dict[SSAValue, int], int]:
 
 
 def pipeline_module(module: hw.HWModuleOp, stages: int) -> None:
-    if module_latency(module) or any(
+    if latency_of(module) or any(
         isinstance(a.type, seq.ClockType) for a in module.body.block.args
     ):
         raise LutoptError(f"module @{module.sym_name.data} is already pipelined", module)
@@ -83,7 +75,7 @@ def pipeline_module(module: hw.HWModuleOp, stages: int) -> None:
     ports = list(module.module_type.ports.data)
     ports.insert(0, hw.ModulePort(StringAttr("clk"), seq.ClockType(), hw.DirectionAttr(hw.Direction.INPUT)))
     module.module_type = hw.ModuleType(ArrayAttr(ports))
-    module.attributes["lutopt.latency"] = IntegerAttr(stages, IntegerType(64))
+    set_latency(module, stages)
 
     stage: dict[SSAValue, int | None] = {a: 0 for a in block.args}
     delayed: dict[tuple[SSAValue, int], SSAValue] = {}

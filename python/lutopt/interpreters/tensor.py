@@ -42,6 +42,7 @@ from xdsl.ir.affine import (
     AffineMap,
 )
 
+from lutopt.ir.comb import icmp_predicate
 
 
 class Unsupported(Exception):
@@ -355,9 +356,6 @@ def _cmpf(pred: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.ones(full, np.bool_) if pred == "true" else np.zeros(full, np.bool_)
 
 
-_CMPI = ["eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"]
-
-
 def _binary_float(fn: Callable) -> Callable:
     def f(op, a, b):
         with np.errstate(all="ignore"):
@@ -465,11 +463,12 @@ def eval_body(
             continue
         if name == "arith.cmpi":
             a, b = get(op.operands[0]), get(op.operands[1])
-            pred = _CMPI[op.predicate.value.data]  # type: ignore[attr-defined]
-            if pred[0] == "u":
+            pred = icmp_predicate(op.predicate.value.data)  # type: ignore[attr-defined]
+            if pred is None:
+                raise Unsupported(f"predicate {op.predicate.value.data} is not supported", op)  # type: ignore[attr-defined]
+            if pred.name[0] == "u":
                 a, b = a.astype(np.uint64), b.astype(np.uint64)
-            fn = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal}[pred.lstrip("su") if pred not in ("eq", "ne") else pred]
-            env[op.results[0]] = fn(a, b)
+            env[op.results[0]] = pred.numpy(a, b)
             continue
         fn = SCALAR_OPS.get(name)
         if fn is None:

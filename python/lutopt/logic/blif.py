@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lutopt.diagnostics import LutoptError
+from lutopt.ir.names import free_prefix
 from lutopt.logic.builder import FALSE, FOLD, NetlistBuilder, gc_paused
 from lutopt.logic.netlist import GateNetlist
 
@@ -354,13 +355,9 @@ def blif_name(name: str) -> str:
 
 
 def signal_prefix(names: Sequence[str], base: str = "n") -> str:
-    """A prefix p such that no name in `names` is p followed by digits."""
-    prefix = base
-    pattern = re.compile(r"(_*)" + re.escape(base) + r"\d+$")
-    clashes = {m.group(1) + base for m in map(pattern.match, names) if m}
-    while prefix in clashes:
-        prefix = "_" + prefix
-    return prefix
+    """A prefix p such that no name in `names` is p followed by digits (`_` is put in
+    front of `base` until none is)."""
+    return free_prefix(names, base, pad="_", at_start=True, numbered=True)
 
 
 class BlifWriter:

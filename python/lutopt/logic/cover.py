@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lutopt.ir.names import free_prefix
 from lutopt.logic.netlist import GateNetlist
 
 
@@ -187,9 +188,7 @@ def cover_to_blif(cover: LutCover, model: str = "lutopt") -> str:
     ins = cover.input_names or [f"i{k}" for k in range(cover.num_inputs)]
     outs = cover.output_names or [f"o{k}" for k in range(cover.num_outputs)]
     base = 1 + cover.num_inputs
-    prefix = "n"
-    while any(n.startswith(prefix) for n in list(ins) + list(outs)):
-        prefix += "_"
+    prefix = free_prefix(list(ins) + list(outs), "n", pad="_", at_start=False, numbered=False)
     name = ["$false"] + list(ins) + [f"{prefix}{l}" for l in range(cover.num_luts)]
     named = np.zeros(cover.num_nodes, dtype=bool)
     taken = set(ins)

@@ -31,6 +31,10 @@ keep their own state per instance path. `evaluate` on a pipelined module (a cloc
 `lutopt.latency = N`) gives the inputs at cycle 0 and reads the outputs at cycle N, so it
 returns the combinational function the pipeline implements.
 
+The comb ops' semantics, the icmp predicates, the order of a graph region and the
+`lutopt.latency` attribute are those of `lutopt.ir` (shared with the Verilog target and
+`rtl-pipeline`); the interpreter runs every op the Verilog target prints.
+
 Other levels can add their ops with `register_op`.
 """
 
@@ -43,18 +47,17 @@ from typing import Any
 
 import numpy as np
 from xdsl.dialects.builtin import IntegerAttr, IntegerType, ModuleOp
-from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 
 from lutopt.diagnostics import LutoptError
-
-LATENCY_ATTR = "lutopt.latency"
-"""The attribute that gives a pipelined module's latency in cycles."""
+from lutopt.ir.comb import BINARY_OPS, RTL_OPS, RtlOp, as_signed_int, icmp_predicate, mask, to_signed
+from lutopt.ir.latency import LATENCY_ATTR, latency_of
+from lutopt.ir.order import is_register, topological_order
 
 MAX_PORT_WIDTH = 64
 """Function inputs and outputs are at most this wide (one uint64 per lane)."""
 
 _U64 = np.uint64
-_ALL_ONES = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
 
 # --------------------------------------------------------------------- value kinds
@@ -92,10 +95,6 @@ CLOCK = _Clock()
 """The value of a `!seq.clock`."""
 
 Value = Any  # np.ndarray | Bits | ArrayValue | _Clock
-
-
-def mask(width: int) -> np.uint64:
-    return _ALL_ONES if width >= 64 else np.uint64((1 << width) - 1)
 
 
 def lanes_of(value: Value) -> int:
@@ -152,19 +151,6 @@ def constant(value: int, width: int) -> Value:
     if width <= 64:
         return np.array([value & ((1 << width) - 1)], dtype=_U64)
     return Bits(int_to_bits(value, width))
-
-
-def _signed(value: np.ndarray, width: int) -> np.ndarray:
-    """Two's-complement reading of narrow values, as int64."""
-    v = np.ascontiguousarray(value, dtype=_U64)
-    if width >= 64:
-        return v.view(np.int64)
-    shift = _U64(64 - width)
-    return (v << shift).view(np.int64) >> np.int64(64 - width)
-
-
-def _as_signed_int(x: int, width: int) -> int:
-    return x - (1 << width) if width and x >> (width - 1) else x
 
 
 def _broadcast_lanes(values: Sequence[Value]) -> int:
@@ -272,15 +258,6 @@ def find_function(module: ModuleOp, name: str | None = None) -> Operation:
         if _sym_name(op) == name:
             return op
     raise LutoptError(f"no function named @{name}", module)
-
-
-def latency_of(op: Operation) -> int:
-    attr = op.attributes.get(LATENCY_ATTR)
-    if attr is None:
-        return 0
-    if not isinstance(attr, IntegerAttr) or attr.value.data < 0:
-        raise LutoptError(f"'{LATENCY_ATTR}' must be a non-negative integer", op)
-    return attr.value.data
 
 
 def _port_width(type_: Attribute, what: str, op: Operation) -> int:
@@ -485,21 +462,6 @@ def _variadic(fn: Callable[[np.ndarray, np.ndarray], np.ndarray], op: Operation)
     return wide
 
 
-@_op("comb.and", "arith.andi")
-def _compile_and(op: Operation, interp: Interpreter) -> Closure:
-    return _variadic(np.bitwise_and, op)
-
-
-@_op("comb.or", "arith.ori")
-def _compile_or(op: Operation, interp: Interpreter) -> Closure:
-    return _variadic(np.bitwise_or, op)
-
-
-@_op("comb.xor", "arith.xori")
-def _compile_xor(op: Operation, interp: Interpreter) -> Closure:
-    return _variadic(np.bitwise_xor, op)
-
-
 @_op("comb.concat")
 def _compile_concat(op: Operation, interp: Interpreter) -> Closure:
     widths = [_width(v) for v in op.operands]
@@ -573,7 +535,7 @@ def _compile_parity(op: Operation, interp: Interpreter) -> Closure:
     return lambda args, env: [(args[0].bits.sum(axis=1, dtype=np.int64) & 1).astype(_U64)]
 
 
-# ----- comb: arithmetic
+# ----- comb: arithmetic and bitwise (semantics from lutopt.ir.comb)
 
 
 def _binary(
@@ -605,95 +567,46 @@ def _fold_binary(op: Operation, binary: Closure) -> Closure:
     return run
 
 
-@_op("comb.add", "arith.addi")
-def _compile_add(op: Operation, interp: Interpreter) -> Closure:
-    return _fold_binary(op, _binary(op, lambda a, b, w: (a + b) & mask(w), lambda x, y, w: x + y))
+def _table_compiler(entry: RtlOp) -> Compiler:
+    """The compiler of an arithmetic or bitwise op of `lutopt.ir.comb.BINARY_OPS`."""
+    assert entry.narrow is not None and entry.wide is not None
+    narrow, wide = entry.narrow, entry.wide
+
+    def compile_binary(op: Operation, interp: Interpreter) -> Closure:
+        if entry.bitwise is not None:
+            return _variadic(entry.bitwise, op)
+        binary = _binary(op, narrow, wide)
+        return _fold_binary(op, binary) if entry.variadic else binary
+
+    return compile_binary
 
 
-@_op("comb.mul", "arith.muli")
-def _compile_mul(op: Operation, interp: Interpreter) -> Closure:
-    return _fold_binary(op, _binary(op, lambda a, b, w: (a * b) & mask(w), lambda x, y, w: x * y))
-
-
-@_op("comb.sub", "arith.subi")
-def _compile_sub(op: Operation, interp: Interpreter) -> Closure:
-    return _binary(op, lambda a, b, w: (a - b) & mask(w), lambda x, y, w: x - y)
-
-
-def _shl(a: np.ndarray, b: np.ndarray, w: int) -> np.ndarray:
-    r = (a << np.minimum(b, _U64(63))) & mask(w)
-    return np.where(b < _U64(w), r, _U64(0)).astype(_U64, copy=False)
-
-
-def _shru(a: np.ndarray, b: np.ndarray, w: int) -> np.ndarray:
-    r = a >> np.minimum(b, _U64(63))
-    return np.where(b < _U64(w), r, _U64(0)).astype(_U64, copy=False)
-
-
-def _shrs(a: np.ndarray, b: np.ndarray, w: int) -> np.ndarray:
-    sh = np.minimum(b, _U64(max(w - 1, 0))).astype(np.int64)
-    return (_signed(a, w) >> sh).view(_U64) & mask(w)
-
-
-@_op("comb.shl", "arith.shli")
-def _compile_shl(op: Operation, interp: Interpreter) -> Closure:
-    return _binary(op, _shl, lambda x, y, w: x << y if y < w else 0)
-
-
-@_op("comb.shru", "arith.shrui")
-def _compile_shru(op: Operation, interp: Interpreter) -> Closure:
-    return _binary(op, _shru, lambda x, y, w: x >> y if y < w else 0)
-
-
-@_op("comb.shrs", "arith.shrsi")
-def _compile_shrs(op: Operation, interp: Interpreter) -> Closure:
-    return _binary(op, _shrs, lambda x, y, w: _as_signed_int(x, w) >> min(y, w - 1))
-
-
-_PREDICATES = ["eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"]
-"""comb.icmp and arith.cmpi number their predicates the same way."""
-
-_COMPARE = {
-    "eq": np.equal,
-    "ne": np.not_equal,
-    "lt": np.less,
-    "le": np.less_equal,
-    "gt": np.greater,
-    "ge": np.greater_equal,
-}
-_PY_COMPARE = {
-    "eq": lambda x, y: x == y,
-    "ne": lambda x, y: x != y,
-    "lt": lambda x, y: x < y,
-    "le": lambda x, y: x <= y,
-    "gt": lambda x, y: x > y,
-    "ge": lambda x, y: x >= y,
-}
+for _entry in BINARY_OPS.values():
+    _op(_entry.name, *_entry.arith)(_table_compiler(_entry))
 
 
 @_op("comb.icmp", "arith.cmpi")
 def _compile_icmp(op: Operation, interp: Interpreter) -> Closure:
     code = op.predicate.value.data  # type: ignore[attr-defined]
-    if not 0 <= code < len(_PREDICATES):
+    pred = icmp_predicate(code)
+    if pred is None:
         raise _unsupported(op, f"predicate {code}")
-    pred = _PREDICATES[code]
-    signed = pred[0] == "s"
-    rel = pred if pred in ("eq", "ne") else pred[1:]
+    signed = pred.signed
     width = _width(op.operands[0])
     if width <= 64:
-        cmp = _COMPARE[rel]
+        cmp = pred.numpy
         if signed:
             return lambda args, env: [
-                cmp(_signed(args[0], width), _signed(args[1], width)).astype(_U64)
+                cmp(to_signed(args[0], width), to_signed(args[1], width)).astype(_U64)
             ]
         return lambda args, env: [cmp(args[0], args[1]).astype(_U64)]
-    pycmp = _PY_COMPARE[rel]
+    pycmp = pred.python
 
     def slow(args: list[Value], env: _Env) -> list[Value]:
         _, (a, b) = _pyint_lanes(args, width)
         if signed:
-            a = [_as_signed_int(x, width) for x in a]
-            b = [_as_signed_int(y, width) for y in b]
+            a = [as_signed_int(x, width) for x in a]
+            b = [as_signed_int(y, width) for y in b]
         return [np.array([pycmp(x, y) for x, y in zip(a, b)], dtype=_U64)]
 
     return slow
@@ -714,7 +627,7 @@ def _compile_sext(op: Operation, interp: Interpreter) -> Closure:
     if max(w_in, w_out) > 64:
         raise _unsupported(op, "integers wider than 64 bits")
     m = mask(w_out)
-    return lambda args, env: [_signed(args[0], w_in).view(_U64) & m]
+    return lambda args, env: [to_signed(args[0], w_in).view(_U64) & m]
 
 
 # ----- hw arrays
@@ -821,6 +734,14 @@ def _compile_call(op: Operation, interp: Interpreter) -> Closure:
 def _compile_instance(op: Operation, interp: Interpreter) -> Closure:
     callee = op.module_name.root_reference.data  # type: ignore[attr-defined]
     return interp._call_closure(op, callee)
+
+
+RUN_BY_THE_PLAN = frozenset({"seq.compreg", "hw.output"})
+"""Ops that `_Plan` runs itself (registers, the terminator) rather than a compiler."""
+
+# The Verilog target prints the ops of lutopt.ir.comb.RTL_OPS: every one must run here.
+if set(RTL_OPS) - set(_OPS) - RUN_BY_THE_PLAN:
+    raise ImportError(f"the interpreter cannot run {sorted(set(RTL_OPS) - set(_OPS) - RUN_BY_THE_PLAN)}")
 
 
 # --------------------------------------------------------------------- plans
@@ -1021,7 +942,11 @@ class Interpreter:
             if op.regions and op.name not in _REGION_OPS:
                 raise _unsupported(op, "ops with regions")
         operands_of = {op: tuple(op.operands) for op in body}
-        order = _topological_order(block, body, operands_of)
+        order = [
+            op
+            for op in topological_order(block, body, loop_error=_loop_error)
+            if not is_register(op)
+        ]
 
         consts: dict[int, Value] = {}
         for a in block.args:
@@ -1117,42 +1042,8 @@ def _located(closure: Closure, op: Operation) -> Closure:
     return run
 
 
-def _topological_order(
-    block: Block, body: list[Operation], operands_of: dict[Operation, tuple[SSAValue, ...]]
-) -> list[Operation]:
-    """The ops other than registers, each after the ops it reads (registers' outputs are
-    available from the start of a cycle, so they break cycles through registers)."""
-
-    def deps(op: Operation) -> list[Operation]:
-        result = []
-        for v in operands_of[op]:
-            owner = v.owner
-            if isinstance(owner, Operation) and owner.parent is block and owner.name != "seq.compreg":
-                result.append(owner)
-        return result
-
-    order: list[Operation] = []
-    state: dict[Operation, int] = {}  # 0: on the stack, 1: done
-    for root in body:
-        if root in state or root.name == "seq.compreg":
-            continue
-        state[root] = 0
-        stack = [(root, iter(deps(root)))]
-        while stack:
-            op, it = stack[-1]
-            for d in it:
-                s = state.get(d)
-                if s is None:
-                    state[d] = 0
-                    stack.append((d, iter(deps(d))))
-                    break
-                if s == 0:
-                    raise LutoptError(f"cannot simulate: combinational loop through '{d.name}'", d)
-            else:
-                stack.pop()
-                state[op] = 1
-                order.append(op)
-    return order
+def _loop_error(op: Operation) -> LutoptError:
+    return LutoptError(f"cannot simulate: combinational loop through '{op.name}'", op)
 
 
 def _check_inputs(sig: Signature, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:

@@ -28,6 +28,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from lutopt.diagnostics import LutoptError
+from lutopt.ir.latency import read_latency_comment
 
 SIMULATORS = ("verilator", "iverilog")
 CLOCK_NAMES = ("clk", "clock")
@@ -99,16 +100,9 @@ def read_ports(text: str, top: str) -> list[VerilogPort]:
     return ports
 
 
-def read_latency(text: str, top: str) -> int | None:
-    """The latency in the `// latency: N cycles` comment just above `module top`."""
-    m = re.search(rf"\bmodule\s+{re.escape(top)}\b", text)
-    if m is None:
-        return None
-    header = text[: m.start()]
-    previous = header.rfind("endmodule")
-    header = header[previous + len("endmodule") :] if previous >= 0 else header
-    found = re.findall(r"//\s*latency:\s*(\d+)\s*cycles?\b", header)
-    return int(found[-1]) if found else None
+read_latency = read_latency_comment
+"""The latency in the `// latency: N cycles` comment just above `module top`
+(`lutopt.ir.latency`, next to the function that writes the comment)."""
 
 
 def widest_literal(text: str) -> int:
