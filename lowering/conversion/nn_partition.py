@@ -58,20 +58,9 @@ from lutopt.dialects.nn import (
     tensor_type,
     vector_type,
 )
-from lutopt.interpreters.tensor import (
-    SCALAR_OPS,
-    StructuredView,
-    Unsupported,
-    constant_array,
-    domain_points,
-    eval_body,
-    evaluate_op,
-    flat_ids,
-    movement_ids,
-    reduction_order,
-    shape_of,
-    structured_view,
-)
+from lutopt.interpreters.common import Unsupported, shape_of
+from lutopt.interpreters.structured import StructuredView, domain_points, flat_ids, reduction_order, structured_view
+from lutopt.interpreters.tensor import SCALAR_OPS, constant_array, eval_body, evaluate_op, movement_ids
 
 # --------------------------------------------------------------------- element-level model
 
