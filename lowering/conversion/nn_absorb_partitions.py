@@ -26,7 +26,7 @@ from lutopt.diagnostics import LutoptError
 from lutopt.dialects.lut import TableOp
 from lutopt.dialects.nn import PartitionOp
 from lutopt.analysis.nn_enumerate import EnumerateParams, enumerate_partitions
-from lutopt.interpreters.tensor import Unsupported
+from lutopt.interpreters.common import Unsupported
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,13 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from lutopt.diagnostics import LutoptError
-from lutopt.interpreters.tensor import Unsupported, attr_array, constant_array, evaluate_op
+from lutopt.interpreters.common import Unsupported
+from lutopt.interpreters.tensor import attr_array, constant_array, evaluate_op
 
 
 def dense_attr(arr: np.ndarray, t: TensorType) -> DenseIntOrFPElementsAttr:
     """A dense attribute of type `t` holding `arr` (little-endian bytes, as xDSL stores it)."""
-    from lutopt.interpreters.tensor import numpy_dtype
+    from lutopt.interpreters.common import numpy_dtype
 
     dt = numpy_dtype(t.get_element_type())
     if dt == np.bool_:

@@ -35,7 +35,8 @@ from lutopt.dialects.nn import (
     QuantizeOp,
     YieldOp,
 )
-from lutopt.interpreters.tensor import Unsupported, attr_array, cmpf_predicate, eval_body, fma_f32
+from lutopt.interpreters.common import Unsupported
+from lutopt.interpreters.tensor import attr_array, cmpf_predicate, eval_body, fma_f32
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """numba kernels of `lutopt.logic.decompose`: the order proxy and Ashenhurst-Curtis column
 multiplicity, both over a table given as uint8[m, 2^n] (row = output bit, column = index
 with table input 0 the most significant bit), with open-addressing hash tables on rows of
-uint64 words. `order_proxy_reference` and `column_classes` in decompose.py are the NumPy
-equivalents the tests compare them with."""
+uint64 words. `order_proxy_reference` (in `_decompose_order.py`) and `column_classes` (in
+`_decompose_ac.py`) are the NumPy equivalents the tests compare them with."""
 
 from __future__ import annotations
 
