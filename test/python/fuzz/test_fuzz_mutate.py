@@ -35,10 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
-from .settings import TimeBudget, fuzz_settings, long_run
+from .settings import fuzz_settings, long_run
 
 ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
@@ -47,7 +47,6 @@ LIMIT = 10.0
 SUBPROCESS_EVERY = 25
 """In a long run, every this many mutants of a reader also run as a real subprocess."""
 
-_budget = TimeBudget()
 
 
 # ----------------------------------------------------------------------------- mutations
@@ -274,7 +273,6 @@ def sim_seeds() -> tuple[bytes, bytes, bytes, bytes]:
 
 
 def _start(data: st.DataObject, fuzz_count) -> None:
-    assume(not _budget.exhausted())
     fuzz_count()
 
 
