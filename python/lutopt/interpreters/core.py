@@ -11,7 +11,8 @@ dialect family, and register themselves with `compiles` or `register_op` when im
   enumeration's kernels).
 
 `func.return`, `hw.output` and `seq.compreg` are run by the plan itself. The values an op
-sees are described in `lutopt.interpreters.values` (one entry per lane).
+sees are described in `lutopt.interpreters.values` (one entry per lane), the functions'
+interfaces in `lutopt.interpreters.functions` (`Signature`, lookup by name).
 
 Compilation. The first evaluation of a function turns each op into a closure, in a
 topological order of the block (hw.module bodies are graph regions, so a value may be used
@@ -44,6 +45,17 @@ from xdsl.dialects.builtin import IntegerAttr, IntegerType, ModuleOp
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from lutopt.diagnostics import LutoptError
+from lutopt.interpreters.functions import (
+    MAX_PORT_WIDTH,
+    Signature,
+    SimulationUnsupported,
+    find_function,
+    function_names,
+    function_signature,
+    is_clock,
+    signature_of,
+    sym_name,
+)
 from lutopt.interpreters.values import (
     CLOCK,
     ArrayValue,
@@ -54,136 +66,10 @@ from lutopt.interpreters.values import (
     zero_of,
 )
 from lutopt.ir.comb import mask
-from lutopt.ir.latency import LATENCY_ATTR, latency_of
+from lutopt.ir.latency import LATENCY_ATTR
 from lutopt.ir.order import is_register, topological_order
 
-MAX_PORT_WIDTH = 64
-"""Function inputs and outputs are at most this wide (one uint64 per lane)."""
-
 _U64 = np.uint64
-
-
-# --------------------------------------------------------------------- signatures
-
-
-@dataclass(frozen=True)
-class Signature:
-    """The interface of a top-level function as the interpreter sees it."""
-
-    name: str
-    input_widths: tuple[int, ...]
-    output_widths: tuple[int, ...]
-    input_names: tuple[str, ...]
-    output_names: tuple[str, ...]
-    latency: int = 0
-    is_hw_module: bool = False
-    has_clock: bool = False
-    """An hw.module with a `!seq.clock` port (the port is not among the inputs)."""
-
-    @property
-    def input_bits(self) -> int:
-        return sum(self.input_widths)
-
-    @property
-    def pipelined(self) -> bool:
-        return self.has_clock
-
-
-def _is_clock(type_: Attribute) -> bool:
-    from xdsl.dialects.seq import ClockType
-
-    return isinstance(type_, ClockType)
-
-
-def _function_ops(module: ModuleOp) -> list[Operation]:
-    return [op for op in module.ops if op.name in ("func.func", "hw.module")]
-
-
-def function_names(module: ModuleOp) -> list[str]:
-    """Names of the top-level functions (func.func and hw.module), in order."""
-    return [_sym_name(op) for op in _function_ops(module)]
-
-
-def _sym_name(op: Operation) -> str:
-    return op.sym_name.data  # type: ignore[attr-defined]
-
-
-def find_function(module: ModuleOp, name: str | None = None) -> Operation:
-    ops = _function_ops(module)
-    if name is None:
-        if not ops:
-            raise LutoptError("no func.func or hw.module to simulate", module)
-        return ops[0]
-    for op in ops:
-        if _sym_name(op) == name:
-            return op
-    raise LutoptError(f"no function named @{name}", module)
-
-
-def _port_width(type_: Attribute, what: str, op: Operation) -> int:
-    if not isinstance(type_, IntegerType) or type_.width.data > MAX_PORT_WIDTH:
-        raise SimulationUnsupported(
-            f"cannot simulate @{_sym_name(op)}: {what} has type {type_}; "
-            f"only integers of at most {MAX_PORT_WIDTH} bits are supported",
-            op,
-        )
-    return type_.width.data
-
-
-def signature_of(op: Operation) -> Signature:
-    """The `Signature` of a func.func or hw.module op."""
-    name = _sym_name(op)
-    if op.name == "hw.module":
-        from xdsl.dialects.hw import Direction
-
-        ins: list[tuple[str, Attribute]] = []
-        outs: list[tuple[str, Attribute]] = []
-        for port in op.module_type.ports.data:  # type: ignore[attr-defined]
-            entry = (port.port_name.data, port.type)
-            (ins if port.dir.data == Direction.INPUT else outs).append(entry)
-        has_clock = any(_is_clock(t) for _, t in ins)
-        data_ins = [(n, t) for n, t in ins if not _is_clock(t)]
-        in_widths = tuple(_port_width(t, f"input '{n}'", op) for n, t in data_ins)
-        out_widths = tuple(_port_width(t, f"output '{n}'", op) for n, t in outs)
-        return Signature(
-            name,
-            in_widths,
-            out_widths,
-            tuple(n for n, _ in data_ins),
-            tuple(n for n, _ in outs),
-            latency_of(op),
-            True,
-            has_clock,
-        )
-    if op.name == "func.func":
-        ftype = op.function_type  # type: ignore[attr-defined]
-        args = op.body.block.args if op.regions and op.body.blocks else ()  # type: ignore[attr-defined]
-        in_names = tuple(
-            (args[i].name_hint if i < len(args) and args[i].name_hint else f"arg{i}")
-            for i in range(len(ftype.inputs.data))
-        )
-        in_widths = tuple(
-            _port_width(t, f"argument #{i}", op) for i, t in enumerate(ftype.inputs.data)
-        )
-        out_widths = tuple(
-            _port_width(t, f"result #{i}", op) for i, t in enumerate(ftype.outputs.data)
-        )
-        return Signature(
-            name,
-            in_widths,
-            out_widths,
-            in_names,
-            tuple(f"result{i}" for i in range(len(out_widths))),
-            latency_of(op),
-            False,
-            False,
-        )
-    raise SimulationUnsupported(f"cannot simulate '{op.name}' as a function", op)
-
-
-def function_signature(module: ModuleOp, name: str | None = None) -> Signature:
-    """The signature of the function `name` (default: the first top-level function)."""
-    return signature_of(find_function(module, name))
 
 
 # --------------------------------------------------------------------- op registry
@@ -267,10 +153,6 @@ def int_width(value: SSAValue) -> int:
     if not isinstance(t, IntegerType):
         raise TypeError(f"expected an integer type, got {t}")
     return t.width.data
-
-
-class SimulationUnsupported(LutoptError):
-    """The interpreter does not know an op or a type (as opposed to a broken design)."""
 
 
 def unsupported(op: Operation, why: str = "") -> LutoptError:
@@ -430,7 +312,7 @@ class Interpreter:
         if op.name != "hw.module":
             return list(ins)
         it = iter(ins)
-        return [CLOCK if _is_clock(a.type) else next(it) for a in op.body.block.args]  # type: ignore[attr-defined]
+        return [CLOCK if is_clock(a.type) else next(it) for a in op.body.block.args]  # type: ignore[attr-defined]
 
     def call_closure(self, op: Operation, callee: str) -> Closure:
         target = self.functions.get(callee)
@@ -455,7 +337,7 @@ class Interpreter:
         if plan is not None:
             return plan
         if fn in self._compiling:
-            raise LutoptError(f"cannot simulate recursive @{_sym_name(fn)}", fn)
+            raise LutoptError(f"cannot simulate recursive @{sym_name(fn)}", fn)
         self._compiling.add(fn)
         try:
             plan = self._compile(fn)
@@ -466,13 +348,13 @@ class Interpreter:
 
     def _compile(self, fn: Operation) -> _Plan:
         if not fn.regions or not fn.regions[0].blocks:
-            raise SimulationUnsupported(f"cannot simulate @{_sym_name(fn)}: it has no body", fn)
+            raise SimulationUnsupported(f"cannot simulate @{sym_name(fn)}: it has no body", fn)
         if len(fn.regions[0].blocks) != 1:
-            raise SimulationUnsupported(f"cannot simulate @{_sym_name(fn)}: more than one block", fn)
+            raise SimulationUnsupported(f"cannot simulate @{sym_name(fn)}: more than one block", fn)
         block = fn.regions[0].block
         terminator = block.last_op
         if terminator is None or terminator.name not in ("func.return", "hw.output"):
-            raise LutoptError(f"cannot simulate @{_sym_name(fn)}: no func.return or hw.output", fn)
+            raise LutoptError(f"cannot simulate @{sym_name(fn)}: no func.return or hw.output", fn)
 
         slots: dict[SSAValue, int] = {}
 
@@ -499,7 +381,7 @@ class Interpreter:
 
         consts: dict[int, Value] = {}
         for a in block.args:
-            if _is_clock(a.type):
+            if is_clock(a.type):
                 consts[slot(a)] = CLOCK
         steps: list[tuple[Closure, list[int], list[int]]] = []
         has_state = bool(regs_ops)
