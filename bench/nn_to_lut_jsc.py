@@ -134,7 +134,7 @@ def main() -> int:
 
     if args.check:
         from lutopt.api import parse_module
-        from lutopt.sim.interp import evaluate
+        from lutopt.sim import evaluate
 
         with open(out) as f:
             module = parse_module(f.read(), out)

@@ -64,7 +64,7 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.mlir_lexer import MLIRTokenKind
 
-from lutopt.logic.netlist import GATE_NAMES, GateNetlist, pack_bits, unpack_bits
+from lutopt.logic.netlist import GATE_NAMES, GateNetlist
 
 LINE_FORM_MAX_GATES = 256
 """Netlists with at most this many gates (and `LINE_FORM_MAX_OUTPUTS` outputs) print one
@@ -276,36 +276,6 @@ def transform_netlists(module: Operation, transform: Callable[[GateNetlist], Gat
     for op in list(module.walk()):
         if isinstance(op, GateNetlistOp):
             set_netlist(op, transform(op.netlist()))
-
-
-# --------------------------------------------------------------------- interpretation
-
-
-def compile_netlist_op(op: GateNetlistOp) -> Callable[[Sequence[np.ndarray]], list[np.ndarray]]:
-    """A function from the operand values to the result values of `op` (the netlist is
-    decoded once). Values are 0/1 uint64 arrays of shape (V,), or (1,) for a value that
-    is the same in every vector (it broadcasts); see `evaluate_netlist_op`."""
-    net = op.netlist()
-
-    def run(inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
-        if len(inputs) != net.num_inputs:
-            raise ValueError(f"gate.netlist has {net.num_inputs} inputs, got {len(inputs)} values")
-        arrays = [np.asarray(x, dtype=np.uint64).reshape(-1) for x in inputs]
-        lanes = max((len(x) for x in arrays), default=1)
-        bits = np.zeros((net.num_inputs, lanes), dtype=np.uint8)
-        for k, x in enumerate(arrays):
-            bits[k] = x & np.uint64(1)  # broadcasts a (1,) value
-        out = unpack_bits(net.simulate(pack_bits(bits)), lanes)
-        return list(out)
-
-    return run
-
-
-def evaluate_netlist_op(op: GateNetlistOp, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """Runs `op` on V input vectors at once: `inputs[k]` holds input k of every vector
-    (0/1, uint64, shape (V,) or (1,) to broadcast); returns one (V,) array per result.
-    Simulation is bit-parallel, 64 vectors per machine word."""
-    return compile_netlist_op(op)(inputs)
 
 
 # --------------------------------------------------------------------- line form

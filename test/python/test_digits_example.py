@@ -17,7 +17,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits"
 
 
 def test_lut_level_equals_pytorch_on_the_test_set():
-    from lutopt.sim.interp import evaluate
+    from lutopt.sim import evaluate
 
     data = np.load(EXAMPLE / "testset.npz")
     x = data["input_codes"].astype(np.int64)

@@ -14,10 +14,9 @@ from lutopt.diagnostics import LutoptError
 from lutopt.dialects.gate import (
     LINE_FORM_MAX_GATES,
     GateNetlistOp,
-    compile_netlist_op,
-    evaluate_netlist_op,
     netlist_of,
 )
+from lutopt.interpreters.gate import compile_netlist_op, evaluate_netlist_op
 from lutopt.logic.blif import GATE_COVERS
 from lutopt.logic.builder import FOLD, NEG_A, NEG_B, SWAP, fn_value
 from lutopt.logic.netlist import GATE_NAMES, GateNetlist, apply_gate, pack_bits, unpack_bits

@@ -1,4 +1,4 @@
-"""The lut/rtl interpreter (lutopt.sim.interp) against plain-Python references."""
+"""The lut/rtl interpreter (lutopt.interpreters) against plain-Python references."""
 
 from __future__ import annotations
 

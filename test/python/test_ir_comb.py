@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from lutopt.ir.comb import BINARY_OPS, EXPRESSION_OPS, ICMP_PREDICATES, RTL_OPS, WIRING_OPS, logic_weight
-from lutopt.sim import interp
-from lutopt.sim.interp import Interpreter
+from lutopt.interpreters import core as interp
+from lutopt.sim import Interpreter
 from lutopt.sim.parsing import make_context, parse_module
 from lutopt.sim.verilog_sim import check_verilog, simulate_verilog
 from lutopt.target.verilog import SUPPORTED_OPS, VerilogTarget

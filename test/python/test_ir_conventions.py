@@ -19,7 +19,7 @@ from lutopt.ir.latency import (
 from lutopt.ir.names import Namespace, free_prefix
 from lutopt.ir.order import topological_order
 from lutopt.lowering.transforms.rtl.rtl_pipeline import RtlPipeline
-from lutopt.sim.interp import Interpreter
+from lutopt.sim import Interpreter
 from lutopt.sim.parsing import make_context, parse_module
 from lutopt.target.verilog import VerilogTarget
 from xdsl.dialects import hw

@@ -11,7 +11,7 @@ from lutopt.api import parse_module, run_passes
 from lutopt.diagnostics import LutoptError
 from lutopt.dialects.lut import TableOp, dense_table_attr
 from lutopt.sim.check import check_pass
-from lutopt.sim.interp import evaluate
+from lutopt.sim import evaluate
 
 INPUT = Path(__file__).resolve().parents[1] / "Transforms" / "Inputs" / "masked-linear.torch.mlir"
 

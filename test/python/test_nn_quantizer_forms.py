@@ -18,7 +18,7 @@ torch = pytest.importorskip("torch", reason="torch is not installed (pip install
 fx = pytest.importorskip("torch_mlir.fx", reason="torch-mlir is not installed (pip install torch-mlir)")
 
 from lutopt.api import parse_module, run_passes  # noqa: E402
-from lutopt.sim.interp import evaluate  # noqa: E402
+from lutopt.sim import evaluate  # noqa: E402
 
 
 def quant(x, s, lo, hi):

@@ -1,7 +1,7 @@
 """nn-to-lut against PyTorch: small models of both styles, every input code combination.
 
 Each model is written in plain PyTorch, exported with torch-mlir, compiled with the
-`nn-to-lut` pipeline, and the lut-level function (run by `lutopt.sim.interp`) must
+`nn-to-lut` pipeline, and the lut-level function (run by `lutopt.interpreters`) must
 give the code PyTorch computes for every input vector.
 """
 
@@ -17,7 +17,7 @@ fx = pytest.importorskip("torch_mlir.fx", reason="torch-mlir is not installed (p
 
 from lutopt.api import emit, parse_module, run_passes  # noqa: E402
 from lutopt.diagnostics import LutoptError  # noqa: E402
-from lutopt.sim.interp import evaluate  # noqa: E402
+from lutopt.sim import evaluate  # noqa: E402
 
 nn = torch.nn
 

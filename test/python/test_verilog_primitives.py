@@ -11,7 +11,7 @@ import pytest
 
 from lutopt.api import parse_module, run_passes
 from lutopt.sim.check import random_or_exhaustive_vectors
-from lutopt.sim.interp import evaluate
+from lutopt.sim import evaluate
 from lutopt.sim.verilog_sim import simulate_verilog
 
 pytestmark = pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog (Icarus Verilog) is not installed")

@@ -83,7 +83,7 @@ class Program:
     key: tuple = field(default=())
 
 
-def _body_key(block: Block) -> tuple:
+def body_key(block: Block) -> tuple:
     num: dict[SSAValue, int] = {a: i for i, a in enumerate(block.args)}
     items = []
     for op in block.ops:
@@ -140,7 +140,7 @@ def compile_partition(part: PartitionOp) -> Program:
             a = np.asarray(a).reshape(-1)
             instrs.append(("const", new(op.result), put(a), a.shape))
         elif isinstance(op, MapOp):
-            instrs.append(("map", new(op.output), tuple(slot[v] for v in op.inputs), _body_key(op.body.block), op.output.type.get_shape()[0]))  # type: ignore[attr-defined]
+            instrs.append(("map", new(op.output), tuple(slot[v] for v in op.inputs), body_key(op.body.block), op.output.type.get_shape()[0]))  # type: ignore[attr-defined]
         elif isinstance(op, ContractOp):
             w = op.weight_array()
             i = op.index_array()
@@ -333,7 +333,7 @@ def enumerate_partitions(
     for part in parts:
         for op in part.body.block.ops:
             if isinstance(op, MapOp):
-                bodies.setdefault(_body_key(op.body.block), op.body.block)
+                bodies.setdefault(body_key(op.body.block), op.body.block)
     stats.groups = len(groups)
     total = sum(1 << sum(programs[m[0]].widths) for m in groups.values() for _ in m)
     stats.entries = total
@@ -377,20 +377,3 @@ def enumerate_partitions(
             collect(run(job))
     stats.seconds = time.perf_counter() - start
     return [t for t in tables if t is not None], stats  # type: ignore[misc]
-
-
-def compile_partition_op(op: PartitionOp):
-    """The simulator's evaluator of an `nn.partition` (see `lutopt.sim.interp.register_op`):
-    the region run on the operand codes of every lane, with the same semantics as the
-    enumeration, so `--check-passes` compares nn-partition's output with the tables."""
-    prog = compile_partition(op)
-    stacked = [d[None] for d in prog.data]
-    bodies = {_body_key(o.body.block): o.body.block for o in op.body.walk() if isinstance(o, MapOp)}
-
-    def run(args: list[np.ndarray]) -> list[np.ndarray]:
-        lanes = max([len(a) for a in args] + [1])
-        codes = np.stack([np.broadcast_to(np.asarray(a, np.uint64), (lanes,)) for a in args], axis=1).astype(np.int64) if args else np.zeros((lanes, 0), np.int64)
-        out = run_program(prog, stacked, bodies, EnumerateParams(), EnumerateStats(), codes)
-        return [np.ascontiguousarray(out[0], dtype=np.uint64)]
-
-    return run

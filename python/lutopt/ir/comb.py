@@ -1,7 +1,7 @@
 """The rtl-level ops lutopt handles, each defined once.
 
 `RTL_OPS` maps every `comb`/`hw`/`seq` op that the Verilog target prints and the
-interpreter (`lutopt.sim.interp`) runs to an `RtlOp`: how the printer writes it, whether it
+interpreter (`lutopt.interpreters.rtl`) runs to an `RtlOp`: how the printer writes it, whether it
 is wiring (no logic: free for `rtl-pipeline`), and, for the arithmetic and bitwise ops,
 the Verilog operator, which operands Verilog reads as signed, and the NumPy semantics the
 interpreter runs. The printer supports exactly the ops of this table, and the interpreter

@@ -1,14 +1,15 @@
 """Simulation of the lut and rtl levels, and pass-by-pass equivalence checking.
 
-- `interp`: a vectorised NumPy interpreter (`evaluate`, `simulate_cycles`,
-  `function_signature`, `Interpreter` to reuse compiled functions, `register_op` to add ops);
+- the vectorised NumPy interpreter of `lutopt.interpreters` (`evaluate`, `simulate_cycles`,
+  `function_signature`, `Interpreter` to reuse compiled functions, `register_op` to add ops),
+  re-exported here;
 - `check`: `check_pass(before, after, pass_name)` runs both modules on the same vectors
   (exhaustive up to 16 input bits, random otherwise) and reports one counterexample;
 - `parsing`: `parse_module(text)`, a located parse with every dialect lutopt reads.
 """
 
 from lutopt.sim.check import check_pass, compare_functions, random_or_exhaustive_vectors
-from lutopt.sim.interp import (
+from lutopt.interpreters.core import (
     CLOCK,
     LATENCY_ATTR,
     ArrayValue,

@@ -33,13 +33,13 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 
 from lutopt.diagnostics import LutoptError
-from lutopt.sim.interp import (
+from lutopt.interpreters.core import (
     Interpreter,
     Signature,
     SimulationUnsupported,
-    mask,
     signature_of,
 )
+from lutopt.ir.comb import mask
 
 EXHAUSTIVE_MAX_BITS = 16
 """Up to this many input bits, every input vector is tried."""

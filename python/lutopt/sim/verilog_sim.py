@@ -10,7 +10,7 @@ first input is `clk`) is read `latency` cycles after each vector was applied; a
 combinational one in the same cycle. Icarus' unknown bits (`x`/`z`) come back as -1.
 
 `check_verilog(reference, name, "model.v")` runs the reference interpreter
-(`lutopt.sim.interp`) on the same vectors (exhaustive up to 16 input bits, random
+(`lutopt.interpreters`) on the same vectors (exhaustive up to 16 input bits, random
 otherwise) and reports every mismatch; `lutopt-sim` is its command line.
 """
 
@@ -409,7 +409,7 @@ class CheckReport:
 def default_top(module: ModuleOp, verilog_text: str) -> str:
     """The function of the reference that the Verilog's top module implements: the one
     function that no other function calls or instantiates, and that the Verilog defines."""
-    from lutopt.sim.interp import function_names
+    from lutopt.interpreters.core import function_names
 
     names = function_names(module)
     called = set()
@@ -442,7 +442,7 @@ def check_verilog(
     workdir: str | None = None,
 ) -> CheckReport:
     """Simulates the Verilog and the reference on the same vectors and compares them."""
-    from lutopt.sim.interp import Interpreter
+    from lutopt.interpreters.core import Interpreter
 
     paths, texts = _read_sources(verilog_path)
     if top is None:
