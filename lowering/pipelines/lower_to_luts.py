@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from xdsl.passes import ModulePass
 
 from lutopt.diagnostics import LutoptError
+from lutopt.logic.lut_size import lut_size_problem
 from lutopt.lowering.pipelines.named import NamedPipeline
 
 REWRITE_PROBE_GAIN = 0.005
@@ -15,8 +16,8 @@ fraction of the ANDs."""
 
 
 def check_lut_size(pipeline: str, k: int | None) -> None:
-    if k is not None and not 3 <= k <= 8:
-        raise LutoptError(f"{pipeline}: lut-size must be between 3 and 8, got {k}")
+    if k is not None and (problem := lut_size_problem(k)) is not None:
+        raise LutoptError(f"{pipeline}: {problem}")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-MIN_LUT_SIZE = 3
-MAX_LUT_SIZE = 8
+from lutopt.logic.lut_size import MAX_LUT_SIZE, MIN_LUT_SIZE, lut_size_problem  # noqa: F401 (re-exported)
 MAX_INPUT_BITS = 24
 """Tables indexed by more bits than this are rejected (2^24 entries is 16 Mi entries)."""
 
@@ -106,8 +105,8 @@ class DecomposeParams:
         return cls(**preset)
 
     def check(self) -> str | None:
-        if not MIN_LUT_SIZE <= self.lut_size <= MAX_LUT_SIZE:
-            return f"lut-size must be between {MIN_LUT_SIZE} and {MAX_LUT_SIZE}, got {self.lut_size}"
+        if (problem := lut_size_problem(self.lut_size)) is not None:
+            return problem
         if self.search_evaluations < 0 or self.min_search_evaluations < 0 or self.random_starts < 0:
             return "search budgets must not be negative"
         if self.map_candidates < 1:

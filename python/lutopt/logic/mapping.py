@@ -41,12 +41,11 @@ import numpy as np
 
 from lutopt.logic._map_types import BIG, DEPTH_PATTERN, STALL, Cost, MapState, Network, RoundConfig, SortOrder, Start
 from lutopt.logic.cover import LutCover
+from lutopt.logic.lut_size import MAX_LUT_SIZE, MIN_LUT_SIZE, lut_size_problem  # noqa: F401 (re-exported)
 from lutopt.logic.netlist import GateNetlist
 
 __all__ = ["Cost", "MapParams", "MapRound", "MapStats", "SortOrder", "Start", "lut_map"]
 
-MIN_LUT_SIZE = 3
-MAX_LUT_SIZE = 8
 MAX_CUT_LIMIT = 64
 _START_VALUES = frozenset(s.value for s in Start)
 
@@ -109,8 +108,8 @@ class MapParams:
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
                 return f"{name} must be an integer, got {value!r}"
-        if not (MIN_LUT_SIZE <= self.lut_size <= MAX_LUT_SIZE):
-            return f"lut-size must be between {MIN_LUT_SIZE} and {MAX_LUT_SIZE}, got {self.lut_size}"
+        if (problem := lut_size_problem(self.lut_size)) is not None:
+            return problem
         if not (1 <= self.cut_limit <= MAX_CUT_LIMIT):
             return f"cut limit must be between 1 and {MAX_CUT_LIMIT}, got {self.cut_limit}"
         if not (0 <= self.area_cut_limit <= MAX_CUT_LIMIT):
