@@ -121,13 +121,12 @@ def abc_cec(a: Path, b: Path, timeout: float) -> str:
 PROOFS = {
     "gia": "read {blif}; strash; write_aiger {mapped}; &r {aig}; &cec {mapped}",
     "cec": "cec -n {aig} {blif}",
-    "dch": "read {blif}; strash; dc2; write_aiger {mapped}; &r {aig}; &cec {mapped}",
-    "miter": "read {blif}; strash; write_aiger {mapped}; miter -n {aig} {mapped}; &get; &fraig -x; &ps",
+    "dc2": "read {blif}; strash; dc2; write_aiger {mapped}; &r {aig}; &cec {mapped}",
 }
 """ABC command sequences that prove lutopt's BLIF equivalent to the source AIG (`--proof`):
 `gia` the newer `&cec` (SAT sweeping) on the BLIF structurally hashed and written as
-AIGER, `cec` the classic one, `dch` `&cec` after `dc2` shrinks the hashed BLIF, `miter`
-a miter swept by `&fraig -x`."""
+AIGER, `cec` the classic one, `dc2` `&cec` after `dc2` shrinks the hashed BLIF (the
+sum-of-products of 6-LUTs hashes to 672k ANDs against the source's 292k)."""
 
 
 def abc_gia_cec(aig: Path, blif: Path, timeout: float, proof: str = "gia") -> tuple[str, float]:
@@ -136,7 +135,7 @@ def abc_gia_cec(aig: Path, blif: Path, timeout: float, proof: str = "gia") -> tu
     out, secs = run_abc(PROOFS[proof].format(blif=blif, mapped=mapped, aig=aig), timeout)
     if out is None:
         return ("timeout" if ABC else "no ABC"), secs
-    if "Networks are equivalent" in out or re.search(r"and\s*=\s*0\b", out):
+    if "Networks are equivalent" in out:
         return "yes", secs
     if "NOT EQUIVALENT" in out or "are NOT" in out:
         return "NO", secs
