@@ -34,6 +34,14 @@ lower-to-luts{lut-size=6}` and `lutopt-translate --export-blif` as separate proc
 time and peak memory of each), then as one `lutopt -p lower-to-luts{lut-size=6} -t blif`
 (the driver's BLIF target; its file must equal the three-step one), and through the same
 steps in one process with the Python API, next to ABC's `strash; if -K 6`, with ABC's `&cec` (the classic `cec` does not finish on it in 600 s).
+`--cli-only` times just the issue's two commands (`lutopt-translate --import-aiger`, `lutopt
+-p lower-to-luts{lut-size=6} -t blif`); `--bin OTHER/.venv/bin` times another checkout's
+tools (run both, one after the other, to compare before and after on a shared machine: the
+load average is printed next to every timing, and the CPU seconds matter more than wall
+time there); `--proof gia|cec|dc2` picks the ABC command sequence of the proof.
+
+    .venv/bin/python bench/map_epfl.py --random --cli-only --no-cec
+    .venv/bin/python bench/map_epfl.py --random --cli-only --no-cec --bin ../main/.venv/bin
 """
 
 from __future__ import annotations
