@@ -181,9 +181,8 @@ class _ClusterLowering:
             r = _Vec(const_bits(c, _width(v)))
         elif v in self.input_bits:
             r = _Vec(self.input_bits[v])
-        else:
-            assert isinstance(v.owner, Operation) and v.owner in self.absorbed
-            r = _Vec(self.lower_sum(v.owner))  # an absorbed op read as a whole: never happens
+        else:  # an absorbed op is only read through sum_terms
+            raise AssertionError(f"convert-arith-to-gate: {v} read before it is lowered")
         self.vecs[v] = r
         return r
 
