@@ -47,6 +47,7 @@ from lutopt.diagnostics import LutoptError, set_location
 from lutopt.ir.comb import icmp_predicate
 from lutopt.ir.multiplier import multiplier_of, operand_form, with_multiplier
 from lutopt.ir.order import topological_order
+from lutopt.logic.builder import FALSE
 
 LOWERED = frozenset({
     "arith.addi", "arith.subi", "arith.muli", "arith.andi", "arith.ori", "arith.xori",
@@ -243,7 +244,12 @@ class _ClusterLowering:
             signed = name == "arith.shrsi"
             if amount is not None:
                 if name == "arith.shli":
-                    return _Vec(A.shift_left_const(x, min(amount, w), w))
+                    src = self.vec(op.operands[0])
+                    bits = A.shift_left_const(x, min(amount, w), w)
+                    if src.narrow is not None and len(src.narrow) + amount <= w:
+                        # ext(n) << k is ext(n << k): the sum still sees a narrow operand
+                        return _Vec(bits, [FALSE] * amount + src.narrow, src.signed)
+                    return _Vec(bits)
                 return _Vec(A.shift_right_const(x, min(amount, w), signed))
             direction = {"arith.shli": "left", "arith.shrui": "right", "arith.shrsi": "right_arith"}[name]
             return _Vec(A.barrel_shift(b, x, self.vec(op.operands[1]).bits, direction))
