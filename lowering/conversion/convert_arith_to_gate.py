@@ -340,6 +340,10 @@ def lower_cluster(ops: list[Operation], multiplier, adder: str) -> None:
 
     low = _ClusterLowering(ops, multiplier, adder)
     outputs = low.lower()
+    if not outputs:  # nothing reads the cluster
+        for op in reversed(ops):
+            Rewriter.erase_op(op)
+        return
     out_lits = [lit for v in outputs for lit in low.vecs[v].bits]
     net = low.b.build(out_lits)
     anchor = ops[-1]

@@ -87,3 +87,16 @@ func.func @misc(%a: i6, %b: i6) -> (i6, i6, i6, i6, i3, i6) {
   %p = arith.muli %x, %r {lutopt.multiplier = "exact"} : i6
   func.return %l, %r, %s, %n, %t, %p : i6, i6, i6, i6, i3, i6
 }
+
+// -----
+
+// A cluster nothing reads leaves no netlist behind.
+// CHECK-LABEL: func.func @dead
+// CHECK-NEXT: func.return %a : i4
+// MITCH-LABEL: func.func @dead
+// MITCH-NEXT: func.return %a : i4
+func.func @dead(%a: i4, %b: i4) -> i4 {
+  %s = arith.addi %a, %b : i4
+  %p = arith.muli %s, %b : i4
+  func.return %a : i4
+}
