@@ -12,8 +12,9 @@ import pytest
 
 from lutopt import progress
 from lutopt.progress import progress_wanted
+from repo_paths import INPUTS, REPO
 
-INPUT = Path(__file__).resolve().parents[2] / "Transforms" / "Inputs" / "masked-linear.torch.mlir"
+INPUT = INPUTS / "masked-linear.torch.mlir"
 
 
 class _Stderr(io.StringIO):
@@ -68,7 +69,7 @@ def test_absorb_progress_bar_follows_the_one_meaning(monkeypatch):
 
 def test_no_module_reads_the_variable_itself():
     """Other modules ask `progress_wanted()`; none reads the variable or a private helper."""
-    repo = Path(__file__).resolve().parents[3]
+    repo = REPO
     direct = re.compile(r"""environ(\.get\(|\[)\s*["']LUTOPT_PROGRESS""")
     readers = []
     for folder in ("python", "lowering", "dialects", "tools"):
