@@ -121,10 +121,11 @@ class Outcome:
     limit: float = LIMIT  # seconds allowed (a subprocess adds its start-up)
 
 
-WALL_FACTOR = 10
+WALL_FACTOR = 60
 """A run is a hang when it uses LIMIT seconds of CPU time, or WALL_FACTOR times that of
 wall time (a hang that blocks). CPU time, not wall time, is the measure: on a loaded
-machine a tool waits for a core, and that wait is not the tool's."""
+machine a tool waits for a core, and that wait is not the tool's (at load 18 a niced
+fuzzer's subprocess took over 200 s of wall time to start)."""
 
 
 @contextlib.contextmanager
@@ -183,7 +184,7 @@ def run_subprocess(argv: list[str], cwd: str, startup: float = 10, base: float =
     before = _children_cpu()
     try:
         proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, errors="replace",
-                              timeout=limit * WALL_FACTOR, preexec_fn=cap_cpu,
+                              stdin=subprocess.DEVNULL, timeout=limit * WALL_FACTOR, preexec_fn=cap_cpu,
                               env={**os.environ, "LUTOPT_DEBUG": ""})
     except subprocess.TimeoutExpired:
         return Outcome("hang", "", limit * WALL_FACTOR, "", limit)
