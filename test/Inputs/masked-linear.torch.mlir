@@ -1,4 +1,4 @@
-// torch-mlir output (unchanged) of a two-layer LogicNets-style model: see test/Transforms/nn-to-lut.mlir.
+// torch-mlir output (unchanged) of a two-layer LogicNets-style model: see test/Pipelines/nn-to-lut.mlir.
 #map = affine_map<(d0, d1) -> (d0, d1)>
 #map1 = affine_map<(d0, d1) -> (d1)>
 module {

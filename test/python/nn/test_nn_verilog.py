@@ -20,7 +20,7 @@ fx = pytest.importorskip("torch_mlir.fx", reason="torch-mlir is not installed (p
 if shutil.which("iverilog") is None:
     pytest.skip("iverilog (Icarus Verilog) is not installed", allow_module_level=True)
 
-from test_nn_to_lut import Gathered, Masked  # noqa: E402  (the hand-written models)
+from torch_models import Gathered, Masked  # noqa: E402  (the hand-written models)
 
 from lutopt.sim.verilog_sim import simulate_verilog  # noqa: E402
 

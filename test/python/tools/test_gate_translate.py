@@ -12,8 +12,10 @@ import pytest
 
 from lutopt.api import emit, parse_module, run_passes
 from lutopt.tools.lutopt_translate import main
+from lut_networks import eval_lut_network, lut_level_text, random_lut_network, truth
+from repo_paths import BENCHMARKS
 
-EPFL = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "epfl"
+EPFL = BENCHMARKS / "epfl"
 SMALL_CIRCUITS = ["ctrl", "int2float", "dec", "priority", "i2c", "adder", "bar", "max"]
 ABC = shutil.which("berkeley-abc")
 
@@ -124,7 +126,6 @@ def test_lut_level_export_is_equivalent(tmp_path: Path) -> None:
     """A mapped lut-level function exports one .names per LUT; its BLIF and its AIGER
     (LUTs expanded into gates) are equivalent, and equal the tables by simulation."""
     need_abc()
-    from test_gate_blif import eval_lut_network, lut_level_text, random_lut_network
 
     tables, outputs = random_lut_network(3, num_inputs=8, num_luts=30, k=6)
     mlir = tmp_path / "mapped.mlir"
@@ -135,7 +136,6 @@ def test_lut_level_export_is_equivalent(tmp_path: Path) -> None:
     assert blif.read_text().count(".names") <= len(tables) + len(outputs)
     assert_equivalent(blif, aig)
     from lutopt.logic.aiger import read_aiger
-    from test_gate_blif import truth
 
     t = truth(read_aiger(aig.read_bytes(), str(aig)))
     for v in range(1 << 8):

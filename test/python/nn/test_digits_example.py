@@ -12,8 +12,9 @@ import lutopt
 import numpy as np
 import pytest
 from lutopt.nn.codes import bits_to_codes, codes_to_bits
+from repo_paths import REPO
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "digits"
+EXAMPLE = REPO / "examples" / "digits"
 
 
 def test_lut_level_equals_pytorch_on_the_test_set():

@@ -14,8 +14,9 @@ torch = pytest.importorskip("torch", reason="torch is not installed (pip install
 pytest.importorskip("torch_mlir.fx", reason="torch-mlir is not installed (pip install 'lutopt[torch]')")
 
 from lutopt.nn.export import main  # noqa: E402
+from repo_paths import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO
 MODEL_PY = textwrap.dedent(
     """
     import torch

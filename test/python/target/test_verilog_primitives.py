@@ -13,11 +13,12 @@ from lutopt.api import parse_module, run_passes
 from lutopt.sim.check import random_or_exhaustive_vectors
 from lutopt.sim import evaluate
 from lutopt.sim.verilog_sim import simulate_verilog
+from repo_paths import REPO
 
 pytestmark = pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog (Icarus Verilog) is not installed")
 
 BIN = os.path.dirname(sys.executable)
-EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "lut", "tiny_net.mlir")
+EXAMPLE = str(REPO / "examples" / "lut" / "tiny_net.mlir")
 
 
 def primitive_models() -> str:

@@ -18,6 +18,7 @@ from lutopt.nn.layers import (
     random_connectivity,
 )
 from lutopt.nn.quant import Quantizer, bits_to_codes, code_width, codes_to_bits
+from repo_paths import REPO
 
 
 def numpy_codes(x: np.ndarray, s: float, qmin: int, qmax: int) -> np.ndarray:
@@ -300,7 +301,7 @@ def test_bundled_digits_example_is_consistent(tmp_path):
 
     from lutopt.nn.train import load_bundle
 
-    here = Path(__file__).resolve().parents[2] / "examples" / "digits"
+    here = REPO / "examples" / "digits"
     model = load_bundle(here)
     t = np.load(here / "testset.npz")
     x = model.input_quantizer.from_codes(torch.from_numpy(t["input_codes"].astype(np.int64)))

@@ -16,8 +16,9 @@ from lutopt.logic.aiger import AigerError, read_aiger, write_aiger
 from lutopt.logic.cover import exhaustive_vectors, random_vectors
 from lutopt.logic.netlist import GateNetlist
 from lutopt.logic.random_netlist import random_dag_netlist
+from repo_paths import BENCHMARKS
 
-EPFL = Path(__file__).resolve().parents[2] / ".." / "shared" / "benchmarks" / "epfl"
+EPFL = BENCHMARKS / "epfl"
 
 # The half adder of the AIGER format description: s = x ^ y, c = x & y.
 HALF_ADDER_AAG = b"""aag 7 2 0 2 3

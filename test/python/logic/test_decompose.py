@@ -22,8 +22,9 @@ from lutopt.logic.decompose import (
     output_partitions,
     table_bits,
 )
+from repo_paths import BENCHMARKS
 
-NEURONS = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "logicnets-neurons"
+NEURONS = BENCHMARKS / "logicnets-neurons"
 
 # Small search budgets keep the random tests fast; the defaults are tested on structured
 # and real tables below.

@@ -37,9 +37,9 @@ from lutopt.logic.rewrite import (
     rewrite,
 )
 from lutopt.logic.simplify import remove_dead_gates, strash
+from repo_paths import BENCHMARKS, REPO
 
-REPO = Path(__file__).resolve().parents[2]
-EPFL = REPO.parent / "shared" / "benchmarks" / "epfl"
+EPFL = BENCHMARKS / "epfl"
 ABC = shutil.which("berkeley-abc") or shutil.which("yosys-abc")
 
 ALGORITHMS = {
@@ -191,7 +191,7 @@ def test_unknown_step_is_an_error() -> None:
 
 def test_missing_aigverse_is_one_line() -> None:
     """Without aigverse the passes fail with one line naming the package, no traceback."""
-    src = REPO / "test" / "Transforms" / "gate-rewrite.mlir"
+    src = REPO / "test" / "Transforms" / "gate" / "gate-rewrite.mlir"
     code = (
         "import sys; sys.modules['aigverse'] = None\n"
         "from lutopt.tools.lutopt_opt import main\n"

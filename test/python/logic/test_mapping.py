@@ -28,8 +28,9 @@ from lutopt.logic.cover import (
 from lutopt.logic.mapping import MapParams, lut_map
 from lutopt.logic.netlist import GateNetlist
 from lutopt.logic.random_netlist import random_dag_netlist, random_layered_netlist
+from repo_paths import BENCHMARKS
 
-EPFL = Path(__file__).resolve().parents[2] / ".." / "shared" / "benchmarks" / "epfl"
+EPFL = BENCHMARKS / "epfl"
 
 
 def check_cover(net: GateNetlist, cover: LutCover, stats, k: int) -> None:

@@ -12,8 +12,9 @@ from lutopt.diagnostics import LutoptError
 from lutopt.dialects.lut import TableOp, dense_table_attr
 from lutopt.sim.check import check_pass
 from lutopt.sim import evaluate
+from repo_paths import INPUTS
 
-INPUT = Path(__file__).resolve().parents[1] / "Transforms" / "Inputs" / "masked-linear.torch.mlir"
+INPUT = INPUTS / "masked-linear.torch.mlir"
 
 
 def partitioned():

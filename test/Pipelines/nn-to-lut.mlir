@@ -1,6 +1,6 @@
-// RUN: lutopt %S/Inputs/masked-linear.torch.mlir -p nn-to-lut | filecheck %s
-// RUN: lutopt %S/Inputs/masked-linear.torch.mlir -p lower-to-rtl -t verilog | filecheck %s --check-prefix=VERILOG
-// RUN: not lutopt %S/Inputs/masked-linear.torch.mlir -p 'nn-to-lut{max-table-bits=5}' -o %t.out 2>&1 | filecheck %s --check-prefix=WIDE
+// RUN: lutopt %inputs/masked-linear.torch.mlir -p nn-to-lut | filecheck %s
+// RUN: lutopt %inputs/masked-linear.torch.mlir -p lower-to-rtl -t verilog | filecheck %s --check-prefix=VERILOG
+// RUN: not lutopt %inputs/masked-linear.torch.mlir -p 'nn-to-lut{max-table-bits=5}' -o %t.out 2>&1 | filecheck %s --check-prefix=WIDE
 // RUN: not test -e %t.out
 
 // torch-mlir's output of a model with 4 inputs (3-bit codes), a hidden layer of 3 with a

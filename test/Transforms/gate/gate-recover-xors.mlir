@@ -1,6 +1,6 @@
 // RUN: lutopt %s -p gate-recover-xors | filecheck %s
 // RUN: lutopt %s -p gate-recover-xors,gate-dce --check-passes | filecheck %s --check-prefix=DCE
-// RUN: lutopt-translate --import-aiger %S/Inputs/xor3.aag | lutopt -p gate-recover-xors,gate-dce --check-passes | filecheck %s --check-prefix=AIGER
+// RUN: lutopt-translate --import-aiger %inputs/xor3.aag | lutopt -p gate-recover-xors,gate-dce --check-passes | filecheck %s --check-prefix=AIGER
 
 // x ^ y as an AIG: ~(x & y) & ~(~x & ~y). The outer AND becomes one xor gate; the inner
 // ANDs stay until gate-dce (one of them also feeds an output here, so it stays then too).
