@@ -5,12 +5,12 @@ and the `python` blocks execute."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from lutopt.api import parse_module, run_passes
+from repo_paths import REPO
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "arithmetic.md"
+DOC = REPO / "docs" / "arithmetic.md"
 
 
 def blocks(lang: str) -> list[str]:
