@@ -34,6 +34,14 @@ lower-to-luts{lut-size=6}` and `lutopt-translate --export-blif` as separate proc
 time and peak memory of each), then as one `lutopt -p lower-to-luts{lut-size=6} -t blif`
 (the driver's BLIF target; its file must equal the three-step one), and through the same
 steps in one process with the Python API, next to ABC's `strash; if -K 6`, with ABC's `&cec` (the classic `cec` does not finish on it in 600 s).
+`--cli-only` times just the issue's two commands (`lutopt-translate --import-aiger`, `lutopt
+-p lower-to-luts{lut-size=6} -t blif`); `--bin OTHER/.venv/bin` times another checkout's
+tools (run both, one after the other, to compare before and after on a shared machine: the
+load average is printed next to every timing, and the CPU seconds matter more than wall
+time there); `--proof gia|cec|dc2` picks the ABC command sequence of the proof.
+
+    .venv/bin/python bench/map_epfl.py --random --cli-only --no-cec
+    .venv/bin/python bench/map_epfl.py --random --cli-only --no-cec --bin ../main/.venv/bin
 """
 
 from __future__ import annotations
@@ -118,19 +126,35 @@ def abc_cec(a: Path, b: Path, timeout: float) -> str:
     return "?"
 
 
-def abc_gia_cec(aig: Path, blif: Path, timeout: float) -> str:
-    """ABC's newer `&cec` (SAT sweeping; on the 256k-gate network the classic `cec` does not
-    finish in 600 s, `&cec` proves it in about five minutes): the BLIF is structurally
-    hashed and written as AIGER first."""
+PROOFS = {
+    "gia": "read {blif}; strash; write_aiger {mapped}; &r {aig}; &cec {mapped}",
+    "cec": "cec -n {aig} {blif}",
+    "dc2": "read {blif}; strash; dc2; write_aiger {mapped}; &r {aig}; &cec {mapped}",
+}
+"""ABC command sequences that prove lutopt's BLIF equivalent to the source AIG (`--proof`):
+`gia` the newer `&cec` (SAT sweeping) on the BLIF structurally hashed and written as
+AIGER, `cec` the classic one, `dc2` `&cec` after `dc2` shrinks the hashed BLIF (the
+sum-of-products of 6-LUTs hashes to 672k ANDs against the source's 292k)."""
+
+
+def abc_gia_cec(aig: Path, blif: Path, timeout: float, proof: str = "gia") -> tuple[str, float]:
+    """(verdict, seconds) of one of the `PROOFS` on the source AIG and lutopt's BLIF."""
     mapped = blif.with_suffix(".strashed.aig")
-    out, _ = run_abc(f"read {blif}; strash; write_aiger {mapped}; &r {aig}; &cec {mapped}", timeout)
+    out, secs = run_abc(PROOFS[proof].format(blif=blif, mapped=mapped, aig=aig), timeout)
     if out is None:
-        return "timeout" if ABC else "no ABC"
+        return ("timeout" if ABC else "no ABC"), secs
     if "Networks are equivalent" in out:
-        return "yes"
+        return "yes", secs
     if "NOT EQUIVALENT" in out or "are NOT" in out:
-        return "NO"
-    return "?"
+        return "NO", secs
+    return "?", secs
+
+
+def load() -> str:
+    """The 1-minute load average (timings on a shared machine need it next to them)."""
+    import os
+
+    return f"load {os.getloadavg()[0]:.1f}"
 
 
 # --------------------------------------------------------------------------------- lutopt
@@ -417,45 +441,58 @@ def bench_random(args) -> int:
                                  functions=np.array([1, 2, 4, 6, 7, 8, 9, 11, 13, 14]))
     if args.random_consts:
         net = with_hidden_constants(net, args.random_consts, seed=2)
-    bindir = Path(sys.executable).parent
+    bindir = Path(args.bin) if args.bin else Path(sys.executable).parent
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         aig = tmp / "random.aig"
         aig.write_bytes(write_aiger(net))
+        if args.keep:
+            shutil.copy(aig, args.keep)
         print(f"layered random network: {net.num_inputs} inputs, {net.num_gates} gates in {layers} layers, "
               f"{net.num_outputs} outputs ({args.random_consts} of them constant, found only by optimisation; "
               f"{'an input, its complement and a repeated output' if args.random_consts else 'no others added'})")
         mlir, mapped, blif = tmp / "random.mlir", tmp / "mapped.mlir", tmp / "mapped.blif"
-        steps = [
-            ("import AIGER", [bindir / "lutopt-translate", "--import-aiger", aig, "-o", mlir]),
-            (f"{PIPELINE}", [bindir / "lutopt", mlir, "-p", PIPELINE, "-o", mapped]),
-            ("export BLIF", [bindir / "lutopt-translate", "--export-blif", mapped, "-o", blif]),
-        ]
+        if args.cli_only:  # the issue's flow: import, then lower-to-luts with -t blif
+            steps = [
+                ("import AIGER", [bindir / "lutopt-translate", "--import-aiger", aig, "-o", mlir]),
+                (f"{PIPELINE} -t blif", [bindir / "lutopt", mlir, "-p", PIPELINE, "-t", "blif", "-o", blif]),
+            ]
+        else:
+            steps = [
+                ("import AIGER", [bindir / "lutopt-translate", "--import-aiger", aig, "-o", mlir]),
+                (f"{PIPELINE}", [bindir / "lutopt", mlir, "-p", PIPELINE, "-o", mapped]),
+                ("export BLIF", [bindir / "lutopt-translate", "--export-blif", mapped, "-o", blif]),
+            ]
         total = cpu_total = 0.0
         peak = 0.0
         for label, cmd in steps:
+            before = load()
             rc, secs, mib, err, cpu = run_measured(cmd, 0)
             peak = max(peak, mib)
             total += secs
             cpu_total += cpu
-            print(f"  {label:<28} {secs:7.2f} s  (CPU {cpu:6.2f} s, {mib:5.0f} MiB, exit {rc})"
+            print(f"  {label:<28} {secs:7.2f} s  (CPU {cpu:6.2f} s, {mib:5.0f} MiB, exit {rc}; {before} -> {load()[5:]})"
                   f"{'  ' + err.strip()[:200] if rc else ''}", flush=True)
             if rc:
                 return 1
         luts = blif_luts(blif)
         print(f"  total {total:.2f} s (CPU {cpu_total:.2f} s), peak memory of a step {peak:.0f} MiB; lutopt {luts} LUTs, "
-              f"{blif_constants(blif)} constant outputs in the BLIF", flush=True)
+              f"depth {blif_depth(blif)}, {blif_constants(blif)} constant outputs in the BLIF", flush=True)
+        if args.keep:
+            shutil.copy(blif, args.keep)
         # the driver's BLIF target: no mapped MLIR text in between
         direct = tmp / "direct.blif"
-        if args.no_api:
+        if args.no_api or args.cli_only:
             print("  (--no-api: the one-step -t blif run and the one-process flow skipped)")
         else:
             one_step(tmp, mlir, blif, direct)
         ref = abc_map(f"read {aig}", IF_SCRIPT.format(k=6), args.timeout, tmp)
         if ref:
-            print(f"  ABC strash; if -K 6: {ref[0]} LUTs, depth {ref[1]}, {ref[2]:.1f} s  (ratio {luts / ref[0]:.4f})")
+            print(f"  ABC strash; if -K 6: {ref[0]} LUTs, depth {ref[1]}, {ref[2]:.1f} s  (ratio {luts / ref[0]:.4f}; "
+                  f"{load()})")
         if not args.no_cec:
-            eq = abc_gia_cec(aig, blif, args.timeout)
+            eq, secs = abc_gia_cec(aig, blif, args.timeout, args.proof)
+            eq += f" ({args.proof}: {PROOFS[args.proof].split(';')[-1].strip()}, {secs:.0f} s, {load()})"
             if eq != "yes":
                 from lutopt.logic.blif import read_blif
                 from lutopt.logic.cover import random_vectors
@@ -464,7 +501,7 @@ def bench_random(args) -> int:
                 vec = random_vectors(net.num_inputs, 64, seed=5)
                 same = np.array_equal(net.simulate(vec), back.simulate(vec))
                 eq += f"; BLIF read back and simulated on 4096 random vectors: {'equal' if same else 'DIFFERENT'}"
-            print(f"  ABC &cec: {eq}")
+            print(f"  ABC proof: {eq}")
     return 0
 
 
@@ -528,6 +565,14 @@ def main() -> int:
                          "(plus an input, its complement and a repeated output); 0 for none")
     ap.add_argument("--no-api", action="store_true",
                     help="--random: only the command-line steps, ABC and the proof (no -t blif rerun, no API flow)")
+    ap.add_argument("--cli-only", action="store_true",
+                    help="--random: only the issue's command-line flow (lutopt-translate --import-aiger; "
+                         "lutopt -p lower-to-luts{lut-size=6} -t blif), ABC and the proof")
+    ap.add_argument("--bin", help="--random: the folder of the lutopt tools to time (default: this Python's; "
+                                  "another checkout's .venv/bin compares before and after)")
+    ap.add_argument("--proof", choices=list(PROOFS), default="gia",
+                    help="--random: the ABC command sequence that proves the BLIF (default gia: &cec)")
+    ap.add_argument("--keep", help="--random: copy the AIG and lutopt's BLIF into this folder")
     ap.add_argument("--extra", action="append", default=[], metavar="PATH",
                     help="more .aig files, or folders of them, next to the EPFL folder's (repeatable)")
     ap.add_argument("--flow", choices=["api", "cli"], default="api",

@@ -305,6 +305,7 @@ _int_types: dict[int, IntegerType] = {}
 _parsed_tables: dict[tuple[str, int], DenseIntOrFPElementsAttr] = {}
 _printed_tables: dict[DenseIntOrFPElementsAttr, str] = {}
 _verified_signatures: dict[tuple, bool] = {}
+_verified_type_ids: dict[tuple, tuple] = {}
 
 
 def _int_type(width: int) -> IntegerType:
@@ -407,11 +408,16 @@ def _verify(self: TableOp) -> None:
     table = props.get("table")
     if len(props) == 1 and isinstance(table, DenseIntOrFPElementsAttr) and len(self.results) == 1 \
             and not self.regions and not self.successors:
-        key = (tuple(v.type for v in self.operands), self.results[0].type, table.type)
-        if key in _verified_signatures:
+        types = (*(v.type for v in self.operands), self.results[0].type, table.type)
+        # First by the identity of the type objects (no hashing of attribute trees: a
+        # mapped netlist shares one i1 and a few tensor types), then by equality.
+        ids = tuple(map(id, types))
+        if ids in _verified_type_ids:
             return
-        _general_verify(self)
-        _remember(_verified_signatures, key, True)
+        if types not in _verified_signatures:
+            _general_verify(self)
+            _remember(_verified_signatures, types, True)
+        _remember(_verified_type_ids, ids, types)  # the value keeps the ids' objects alive
         return
     _general_verify(self)
 

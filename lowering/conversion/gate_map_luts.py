@@ -64,6 +64,7 @@ class GateMapLuts(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from lutopt.dialects.gate import GateNetlistOp, netlist_of
         from lutopt.logic.cover import cover_to_lut_ops
+        from lutopt.ir.uses import replace_all_uses
         from lutopt.logic.mapping import MapParams, lut_map
 
         params = MapParams(lut_size=self.lut_size, cut_limit=self.cut_limit)
@@ -78,6 +79,5 @@ class GateMapLuts(ModulePass):
                 cover, _stats = lut_map(net, params)
             new_ops, outs = cover_to_lut_ops(cover, list(nop.inputs), loc_op=nop)
             Rewriter.insert_op(new_ops, InsertPoint.before(nop))
-            for res, value in zip(nop.results, outs):
-                res.replace_all_uses_with(value)
+            replace_all_uses(list(nop.results), outs)
             Rewriter.erase_op(nop)

@@ -16,6 +16,7 @@ See https://www.cs.uic.edu/~jlillis/courses/cs594/spring05/blif.pdf for the form
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -360,6 +361,22 @@ def signal_prefix(names: Sequence[str], base: str = "n") -> str:
     return free_prefix(names, base, pad="_", at_start=True, numbered=True)
 
 
+_ENTRY_BIT = bytes(ord("01"[b & 1]) for b in range(256))
+"""bytes.translate table: an entry byte to '0' or '1' (its low bit)."""
+
+
+@functools.cache
+def _cofactor_mask(n: int, p: int) -> int:
+    """The truth-table positions (of 2^n) whose index has bit p clear."""
+    return sum(1 << i for i in range(1 << n) if not (i >> p) & 1)
+
+
+@functools.cache
+def _rows(n: int) -> tuple[str, ...]:
+    """Every n-bit index as a BLIF plane (most significant bit first)."""
+    return tuple(format(i, f"0{n}b") for i in range(1 << n))
+
+
 class BlifWriter:
     """Writes a BLIF model of single-output covers over named signals.
 
@@ -426,6 +443,12 @@ class BlifWriter:
         fanin or its complement adds nothing; a two-input function is written as its prime
         cover, a wider one as on-set or off-set minterms, whichever are fewer."""
         n = len(fanins)
+        if n >= 3:
+            plain = self._plain_table(fanins, table)
+            if plain is not None:
+                return plain
+        if isinstance(table, bytes):
+            table = np.frombuffer(table, dtype=np.uint8)
         t = (np.asarray(table, dtype=np.uint8).reshape(-1) & 1).reshape([2] * n if n else [1])
         if t.size != 1 << n:
             raise ValueError(f"a table over {n} fanins needs {1 << n} entries, got {t.size}")
@@ -459,6 +482,29 @@ class BlifWriter:
         ones = np.flatnonzero(flat)
         value, rows = (1, ones) if 2 * len(ones) <= len(flat) else (0, np.flatnonzero(flat == 0))
         return (self.names(names, [format(int(i), f"0{n}b") for i in rows], value), 0)
+
+    def _plain_table(self, fanins: Sequence[Signal], table: np.ndarray | bytes) -> Signal | None:
+        """`table`'s signal without NumPy when its fanins are distinct named signals, none
+        complemented, and it depends on every one (a mapped LUT): the same `.names` as
+        the general path, about ten times faster. None when the general path is needed."""
+        n = len(fanins)
+        names = [name for name, _ in fanins]
+        if any(neg or not name for name, neg in fanins) or len(set(names)) != n:
+            return None
+        if not isinstance(table, bytes):
+            table = (np.asarray(table, dtype=np.uint8).reshape(-1) & 1).tobytes()
+        if len(table) != 1 << n:
+            return None  # the general path says what is wrong
+        bits = table.translate(_ENTRY_BIT).decode()  # character i: entry i's low bit
+        tt = int(bits[::-1], 2)
+        for p in range(n):  # index bit p is fanin n-1-p
+            low = _cofactor_mask(n, p)
+            if (tt & low) == ((tt >> (1 << p)) & low):
+                return None  # a fanin the function ignores
+        ones = bits.count("1")
+        value, char = (1, "1") if 2 * ones <= len(bits) else (0, "0")
+        rows = _rows(n)
+        return (self.names(names, [rows[i] for i, c in enumerate(bits) if c == char], value), 0)
 
     def gate(self, fn: int, a: Signal, b: Signal) -> Signal:
         """The signal of gate `fn(a, b)`: `table` for two fanins, without NumPy."""

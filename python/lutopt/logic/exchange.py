@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
     ArrayAttr,
@@ -223,12 +225,21 @@ def _function_blif(f: func.FuncOp) -> str:
                 name, c = node[o]
                 sig[r] = (name, c ^ int(neg))
         elif kind == "table":
-            sig[op.results[0]] = writer.table([sig[v] for v in op.operands], op.values())  # type: ignore[attr-defined]
+            sig[op.results[0]] = writer.table([sig[v] for v in op.operands], _table_entries(op))
         else:
             sig[op.results[0]] = ("", _constant_bit(op))
     for k, v in enumerate(w.ret.operands):
         writer.output(k, sig[v])
     return writer.text()
+
+
+def _table_entries(op: Operation) -> np.ndarray | bytes:
+    """A 1-bit table's entries as stored (one byte each: no conversion), else its values."""
+    attr = op.table  # type: ignore[attr-defined]
+    elt = attr.get_element_type()
+    if isinstance(elt, IntegerType) and elt.width.data == 1 and isinstance(attr.data.data, bytes):
+        return attr.data.data
+    return op.values()  # type: ignore[attr-defined]
 
 
 def function_names(f: func.FuncOp) -> tuple[list[str], list[str]]:

@@ -106,9 +106,59 @@ read_latency = read_latency_comment
 (`lutopt.ir.latency`, next to the function that writes the comment)."""
 
 
+_SIZED_LITERAL = re.compile(r"\b(\d[\d_]*)\s*'[sS]?[hHbBdDoO]")
+_RANGE = re.compile(r"\[\s*(\d[\d_]*)\s*:\s*(\d[\d_]*)\s*\]")
+MAX_SIM_WIDTH = 1 << 24
+"""The widest sized literal and the largest range bound lutopt-sim passes to a simulator
+(lutopt prints literals of at most 4096 bits, its widest table column has 2^20 bits).
+Icarus loops without end on a literal of 2^31 bits or more (a `1000...0'h5` from a damaged
+file), and takes seconds and gigabytes on one of 10^8."""
+
+
+def _width(digits: str) -> int:
+    """A Verilog size or bound (underscores allowed), capped just above `MAX_SIM_WIDTH`
+    without converting a number of hundreds of digits."""
+    digits = digits.replace("_", "").lstrip("0") or "0"
+    return int(digits) if len(digits) <= 12 else MAX_SIM_WIDTH + 1
+
+
+def _blank_comments(text: str) -> str:
+    """`text` with its comments replaced by spaces (newlines kept): offsets stay valid."""
+    return _COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
 def widest_literal(text: str) -> int:
     """The widest sized literal in the source (Verilator rejects those over 65536 bits)."""
-    return max((int(w) for w in re.findall(r"\b(\d+)\s*'[sS]?[hHbBdDoO]", text)), default=0)
+    return max((_width(w) for w in _SIZED_LITERAL.findall(text)), default=0)
+
+
+def check_widths(text: str, path: str) -> None:
+    """A located LutoptError for the first sized literal wider than `MAX_SIM_WIDTH` bits, or
+    range bound above it, outside comments: simulators hang or run out of memory on them."""
+    code = _blank_comments(text)
+    found = []
+    for m in _SIZED_LITERAL.finditer(code):
+        if _width(m.group(1)) > MAX_SIM_WIDTH:
+            found.append((m.start(1), f"a literal of {_shown(m.group(1))} bits"))
+            break
+    for m in _RANGE.finditer(code):
+        for g in (1, 2):
+            if _width(m.group(g)) > MAX_SIM_WIDTH:
+                found.append((m.start(g), f"a range bound of {_shown(m.group(g))}"))
+                break
+        else:
+            continue
+        break
+    if found:
+        pos, what = min(found)
+        line = code.count("\n", 0, pos) + 1
+        col = pos - (code.rfind("\n", 0, pos) + 1) + 1
+        raise LutoptError(f"{what} is too large to simulate (at most {MAX_SIM_WIDTH} bits)",
+                          location=f"{path}:{line}:{col}")
+
+
+def _shown(digits: str) -> str:
+    return digits if len(digits) <= 24 else f"{digits[:12]}... ({len(digits)} digits)"
 
 
 # ----------------------------------------------------------------------------- simulators
@@ -280,6 +330,7 @@ def _read_sources(verilog_path: str | Sequence[str]) -> tuple[list[str], list[st
             line = raw.count(b"\n", 0, e.start) + 1
             col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
             raise LutoptError("the Verilog is not UTF-8 text (a binary file?)", location=f"{p}:{line}:{col}")
+        check_widths(texts[-1], p)
     return paths, texts
 
 
