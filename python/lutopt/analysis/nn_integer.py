@@ -168,15 +168,15 @@ def integer_form(part: PartitionOp, weight_bits: int = 0) -> IntegerForm:
         elif k == "contract":
             _, dst, x, init, wk, ik, shape, fused, bk = ins
             if contract is not None:
-                raise NotInteger("two contractions with no quantizer between them (a layer whose "
-                                 "inputs are not codes)")
+                raise NotInteger("two contractions (layers with no quantizer between them)")
             if kind.get(x, ("?",))[0] != "x":
                 raise NotInteger("a contraction whose input is not dequantized codes (an "
                                  "element-wise operation between the quantizer and the layer)")
             if kind.get(init, ("?",))[0] != "const":
                 raise NotInteger("a contraction with a computed initial value")
             if shape[0] != 1:
-                raise NotInteger("a contraction with several results inside one partition")
+                raise NotInteger("a layer with several results inside the partition (layers with no "
+                                 "quantizer between them)")
             contract = ins
             contract_at = at
             kind[dst] = ("acc",)
