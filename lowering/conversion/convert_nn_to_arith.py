@@ -202,25 +202,37 @@ class ConvertNnToArith(ModulePass):
         for c, p in enumerate(members):
             amin, amax = forms[p].sum_range()
             w = signed_width(amin, amax)
-            terms: list[SSAValue] = []
+            # Products by the weights' magnitudes (a constant operand of an approximate
+            # product is read unsigned next to an unsigned code: see lutopt.ir.multiplier);
+            # the signs go into the exact sum.
+            terms: list[tuple[SSAValue, int]] = []
             for j in np.flatnonzero(M[c]):
                 n = int(M[c, j])
-                plo, phi = sorted((n * int(lo[j]), n * int(hi[j])))
-                pw = signed_width(min(plo, 0, n), max(phi, 0, n))
+                m = abs(n)
+                plo, phi = sorted((m * int(lo[j]), m * int(hi[j])))
+                pw = max(signed_width(min(plo, 0), max(phi, m)), values[j].type.width.data + 1)  # type: ignore[attr-defined]
                 x = em.resize(values[j], pw, signed[j])
-                prod = em.add(arith.MuliOp(x, em.const(n, pw)))
-                terms.append(em.resize(prod, w, True))
-            acc = None
-            while terms:  # a balanced tree of exact additions
-                nxt = [em.add(arith.AddiOp(a, b)) for a, b in zip(terms[::2], terms[1::2])]
-                if len(terms) % 2:
-                    nxt.append(terms[-1])
-                if len(terms) == 1:
-                    acc = terms[0]
-                    break
-                terms = nxt
-            out.append(_plus(em, acc, forms[p].offset, w))
+                prod = em.add(arith.MuliOp(x, em.const(m, pw)))
+                terms.append((em.resize(prod, w, True), 1 if n > 0 else -1))
+            out.append(_plus(em, _sum_tree(em, terms, w), forms[p].offset, w))
         return out
+
+
+def _sum_tree(em: _Emitter, terms: list[tuple[SSAValue, int]], w: int) -> SSAValue | None:
+    """A balanced tree of exact additions/subtractions of signed terms."""
+    if not terms:
+        return None
+    while len(terms) > 1:
+        nxt = []
+        for (a, ga), (b, gb) in zip(terms[::2], terms[1::2]):
+            if ga < 0 and gb > 0:
+                (a, ga), (b, gb) = (b, gb), (a, ga)
+            nxt.append((em.add((arith.AddiOp if ga == gb else arith.SubiOp)(a, b)), ga))
+        if len(terms) % 2:
+            nxt.append(terms[-1])
+        terms = nxt
+    v, g = terms[0]
+    return em.add(arith.SubiOp(em.const(0, w), v)) if g < 0 else v
 
 
 def _plus(em: _Emitter, acc: SSAValue | None, offset: int, w: int) -> tuple[SSAValue | None, int, int]:
@@ -309,8 +321,9 @@ def _remarks(members: list[PartitionOp], forms: dict[PartitionOp, IntegerForm], 
                    f"a different model, largest relative weight change {max(q):.3g})")
         mult = "" if pass_.multiplier == "exact" else f", multiplier={pass_.multiplier}"
         prefix = f"{loc}: " if loc else ""
+        wide = ", too many for a table" if any(WIDE_ATTR in p.attributes for p in ps) else ""
         print(
             f"{prefix}remark: {len(ps)} element(s) of this quantizer as integer arithmetic "
-            f"(up to {bits} input bits, too many for a table; {how}{mult})",
+            f"(up to {bits} input bits{wide}; {how}{mult})",
             file=sys.stderr,
         )

@@ -24,7 +24,8 @@ Algorithm only: arrays in, arrays out, no IR (see `lowering/conversion/convert_n
 
 from __future__ import annotations
 
-import itertools
+import heapq
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -100,39 +101,38 @@ class AdderGraph:
 # --------------------------------------------------------------------- the solver
 
 
-class _Counts:
-    """Pair counts with buckets by count, so the most frequent pair is found in O(1)."""
+def _tie(k: tuple) -> tuple:
+    """Among equally frequent pairs: the narrowest adder first, then the newest nodes
+    (building on shared sums already made)."""
+    return (k[2] + k[3], -k[1], -k[0])
 
-    def __init__(self) -> None:
-        self.count: dict[tuple, int] = {}
-        self.buckets: dict[int, set[tuple]] = {}
-        self.top = 0
+
+class _Counts:
+    """Pair counts, with a lazy max-heap (entries are checked against the counts when
+    popped), so the most frequent pair is found in O(log n)."""
+
+    def __init__(self, initial: dict[tuple, int]) -> None:
+        self.count = initial
+        self.heap = [(-c, _tie(k), k) for k, c in initial.items() if c >= 2]
+        heapq.heapify(self.heap)
 
     def add(self, key: tuple, delta: int) -> None:
-        old = self.count.get(key, 0)
-        new = old + delta
-        if old:
-            self.buckets[old].discard(key)
-        if new > 0:
-            self.count[key] = new
-            self.buckets.setdefault(new, set()).add(key)
-            if new > self.top:
-                self.top = new
+        c = self.count.get(key, 0) + delta
+        if c > 0:
+            self.count[key] = c
+            if c >= 2:  # a fresh entry: older ones are stale now
+                heapq.heappush(self.heap, (-c, _tie(key), key))
         else:
             self.count.pop(key, None)
 
-    def best(self) -> tuple[tuple | None, int]:
-        while self.top > 0 and not self.buckets.get(self.top):
-            self.top -= 1
-        if self.top < 2:
-            return None, self.top
-        # Among equally frequent pairs, the one with the smallest shift span (narrowest adder).
-        bucket = self.buckets[self.top]
-        if len(bucket) > 64:
-            key = min(itertools.islice(bucket, 64), key=lambda k: (k[2] + k[3], k))
-        else:
-            key = min(bucket, key=lambda k: (k[2] + k[3], k))
-        return key, self.top
+    def best(self) -> tuple | None:
+        """The most frequent pair (the narrowest among equals), if it occurs twice."""
+        while self.heap:
+            nc, _, key = self.heap[0]
+            if self.count.get(key, 0) == -nc:
+                return key
+            heapq.heappop(self.heap)
+        return None
 
 
 def _pair_key(t1: tuple[int, int], g1: int, t2: tuple[int, int], g2: int) -> tuple[tuple, int, int]:
@@ -198,15 +198,15 @@ def solve_cmvm(m: np.ndarray, lo: np.ndarray, hi: np.ndarray, share_rows: bool =
                         terms[(int(j), s)] = d
                 rows[c] = terms
     # Common subexpressions over all rows.
-    counts = _Counts()
+    initial: Counter = Counter()
     for terms in rows:
         items = list(terms.items())
-        for i in range(len(items)):
-            t1, g1 = items[i]
-            for t2, g2 in items[i + 1 :]:
-                counts.add(_pair_key(t1, g1, t2, g2)[0], 1)
+        initial.update(
+            _pair_key(t1, g1, t2, g2)[0] for i, (t1, g1) in enumerate(items) for t2, g2 in items[i + 1 :]
+        )
+    counts = _Counts(dict(initial))
     while True:
-        key, n = counts.best()
+        key = counts.best()
         if key is None:
             break
         a, bn, da, db, rs = key
