@@ -38,7 +38,7 @@ _U64 = np.uint64
 
 # addi, subi, muli, andi, ori, xori, shli, shrui, shrsi: the table's arith twins.
 for _entry in BINARY_OPS.values():
-    if _entry.arith:
+    if _entry.arith and _entry.name != "comb.mul":
         compiles(*_entry.arith)(_table_compiler(_entry))
 
 # Divisions and remainders: the semantics of comb.divu/divs/modu/mods.
@@ -49,6 +49,44 @@ for _arith, _comb in (
     ("arith.remsi", "comb.mods"),
 ):
     compiles(_arith)(_table_compiler(BINARY_OPS[_comb]))
+
+_exact_muli = _table_compiler(BINARY_OPS["comb.mul"])
+
+
+@compiles("arith.muli")
+def _compile_muli(op: Operation, interp: Interpreter) -> Closure:
+    """Exact, or the approximate multiplier named by `lutopt.multiplier` (see
+    `lutopt.ir.multiplier` for how its operands are read)."""
+    from lutopt.ir.multiplier import multiplier_of, operand_form
+
+    name = multiplier_of(op)
+    if name is None or name == "exact":
+        return _exact_muli(op, interp)
+    from lutopt.logic.arith.multipliers import parse_multiplier
+    from lutopt.nn.approx import MAX_MAGNITUDE_BITS, approx_mul
+
+    try:
+        parse_multiplier(name)
+    except ValueError as e:
+        raise unsupported(op, str(e)) from None
+    width = int_width(op.results[0])
+    forms = [operand_form(op, 0), operand_form(op, 1)]
+    if width > 64 or any(w > MAX_MAGNITUDE_BITS for w, _ in forms):
+        raise unsupported(op, f"approximate products of operands wider than {MAX_MAGNITUDE_BITS} bits")
+
+    def read(x: np.ndarray, w: int, signed: bool) -> np.ndarray:
+        x = x & mask(w)
+        return to_signed(x, w) if signed else x.astype(np.int64)
+
+    def run(args: list[Value], env: Env) -> list[Value]:
+        a = read(args[0], *forms[0])
+        b = read(args[1], *forms[1])
+        a, b = np.broadcast_arrays(a, b)
+        p = approx_mul(a, b, name)
+        return [p.astype(np.int64).view(_U64) & mask(width)]
+
+    return run
+
 
 compiles("arith.cmpi")(_compile_icmp)
 compiles("arith.select")(_compile_mux)
