@@ -24,8 +24,10 @@ float32 computation.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,7 +187,15 @@ class ConvertNnToArith(ModulePass):
         signed = [i[2] for i in info]
         out: list[tuple[SSAValue | None, int, int]] = []
         if self.multiplier == "exact":
+            show = _progress(M)
+            t0 = time.perf_counter()
+            if show:
+                print(f"convert-nn-to-arith: a {M.shape[0]}x{M.shape[1]} weight matrix "
+                      f"({int(np.count_nonzero(M))} non-zero weights) to shift-and-add ...", file=sys.stderr, flush=True)
             g = solve_cmvm(M, lo, hi)
+            if show:
+                print(f"convert-nn-to-arith: {g.adders} adders, depth {g.depth()}, "
+                      f"{time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
             nodes = _emit_graph(em, g, values, signed, lo, hi)
             for c, p in enumerate(members):
                 amin, amax = forms[p].sum_range()
@@ -233,6 +243,14 @@ def _sum_tree(em: _Emitter, terms: list[tuple[SSAValue, int]], w: int) -> SSAVal
         terms = nxt
     v, g = terms[0]
     return em.add(arith.SubiOp(em.const(0, w), v)) if g < 0 else v
+
+
+def _progress(M: np.ndarray) -> bool:
+    """Progress lines for long solves: on a terminal for big matrices, or LUTOPT_PROGRESS=1."""
+    env = os.environ.get("LUTOPT_PROGRESS")
+    if env is not None:
+        return env == "1"
+    return sys.stderr.isatty() and int(np.count_nonzero(M)) >= 256
 
 
 def _plus(em: _Emitter, acc: SSAValue | None, offset: int, w: int) -> tuple[SSAValue | None, int, int]:
