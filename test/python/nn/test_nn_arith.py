@@ -132,3 +132,26 @@ def test_approximate_multiplier_leaves_products_as_muli():
 def test_bad_multiplier_option():
     with pytest.raises(LutoptError, match="multiplier must be exact, mitchell or mitch-w<W>"):
         compile_text(export(Dense(n_in=32, n_out=2).eval(), 32), "nn-to-lut{multiplier=booth}")
+
+
+def test_scales_that_are_not_powers_of_two(capfd):
+    # Input scale 1/255 and weights n * 0.05: the unit is (1/255) * 0.05, not a power of two.
+    model = Dense(n_in=40, n_out=4, s_in=1 / 255, s_out=0.25, wmax=9, seed=7).eval()
+    with torch.no_grad():
+        n = model.lin.weight.clone()
+        model.lin.weight.copy_(n * 0.05)
+    module = compile_text(export(model, 40))
+    assert "the scales are not powers of two" in capfd.readouterr().err
+    codes = sample_codes(40, 0, 255, 2000, seed=3)
+    got = run(module, codes, 8)
+    # The documented semantics: the exact integer sum times the unit, rounded to float32
+    # once, then the bias, ReLU and the output quantizer in float32 (a NumPy reference).
+    s_in = np.float64(np.float32(1 / 255))
+    s_w = np.float64(np.float32(0.05))
+    acc = codes @ n.numpy().astype(np.int64).T
+    y = (acc * (s_in * s_w)).astype(np.float32) + model.lin.bias.detach().numpy()
+    want = np.clip(np.rint(np.maximum(y, np.float32(0)) / np.float32(0.25)), 0, 15).astype(np.uint64)
+    assert np.array_equal(got, want)
+    # PyTorch's float32 sums round; its codes agree except near a quantizer step.
+    torch_codes = pytorch_codes(model, codes, 1 / 255, 0.25, 4)
+    assert np.mean(torch_codes == got) > 0.995
