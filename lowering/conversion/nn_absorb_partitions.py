@@ -50,12 +50,17 @@ class NnAbsorbPartitions(ModulePass):
         for f in op.walk():
             if not isinstance(f, func.FuncOp) or not f.body.blocks:
                 continue
+            every = [o for o in f.body.block.ops if isinstance(o, PartitionOp)]
             parts = [
-                o
-                for o in f.body.block.ops
-                if isinstance(o, PartitionOp)
-                and sum(v.type.width.data for v in o.inputs) <= self.max_table_bits  # type: ignore[attr-defined]
+                o for o in every if sum(v.type.width.data for v in o.inputs) <= self.max_table_bits  # type: ignore[attr-defined]
             ]
+            if len(parts) < len(every):
+                print(
+                    f"nn-absorb-partitions: @{f.sym_name.data}: {len(parts)} partition(s) absorbed as tables, "
+                    f"{len(every) - len(parts)} too wide for a table (max-table-bits={self.max_table_bits}) left "
+                    "for convert-nn-to-arith",
+                    file=sys.stderr,
+                )
             if not parts:
                 continue
             try:

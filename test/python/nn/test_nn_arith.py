@@ -61,6 +61,7 @@ def test_mixed_absorbed_and_arithmetic_partitions(capfd):
     assert ops_named(module, "arith.cmpi") > 0
     err = capfd.readouterr().err
     assert "8 element(s)" in err and "2 element(s)" in err
+    assert "4 partition(s) absorbed as tables, 10 too wide for a table" in err
     codes = sample_codes(48, -8, 7, 3000, seed=1)
     want = pytorch_codes(model, codes, 0.25, [0.25] * 4 + [0.5] * 2, [3] * 4 + [4] * 2)
     got = run(module, codes, 4)
