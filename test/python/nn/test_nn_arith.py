@@ -53,6 +53,17 @@ def test_dense_64x16_is_integer_arithmetic_equal_to_pytorch(capfd):
     assert len(np.unique(want)) > 8
 
 
+def test_dense_64x16_through_the_gate_level():
+    # convert-arith-to-gate on what convert-nn-to-arith writes: the gate level (bit-parallel
+    # interpreter) still gives PyTorch's codes.
+    model = Dense(wmax=3).eval()
+    module = compile_text(export(model, 64), "nn-to-lut,convert-arith-to-gate")
+    assert ops_named(module, "gate.netlist") >= 1 and ops_named(module, "arith.addi") == 0
+    codes = sample_codes(64, 0, 255, 3000, seed=9)
+    want = pytorch_codes(model, codes, model.s_in, model.s_out, 4)
+    assert np.array_equal(run(module, codes, 8), want)
+
+
 def test_mixed_absorbed_and_arithmetic_partitions(capfd):
     torch.manual_seed(0)
     model = Mixed().eval()
