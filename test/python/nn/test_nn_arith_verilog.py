@@ -63,7 +63,7 @@ def test_mixed_model_verilog_equals_pytorch(tmp_path):
     model = Mixed().eval()
     path, err = compile_verilog(tmp_path, model, 48, "lower-to-rtl{lut-size=6}")
     assert "8 element(s)" in err and "2 element(s)" in err
-    codes = sample_codes(48, -8, 7, 400, seed=4)
+    codes = sample_codes(48, -8, 7, 100, seed=4)
     want = pytorch_codes(model, codes, 0.25, [0.25] * 4 + [0.5] * 2, [3] * 4 + [4] * 2)
     check(simulate(path, codes, 4), want, codes)
 
