@@ -595,6 +595,9 @@ class ContractOp(IRDLOperation):
         printer.print_attribute(self.output.type)
 
 
+WIDE_ATTR = "nn.wide"
+"""The attribute nn-partition{wide=true} puts on a partition too wide for a table: why."""
+
 NN = Dialect(
     "nn",
     [QuantizeOp, DequantizeOp, PartitionOp, YieldOp, GatherOp, MapOp, ContractOp],

@@ -1,5 +1,8 @@
 """`nn-absorb-partitions`: every `nn.partition` becomes one `lut.table`, by exhaustive enumeration.
 
+Partitions whose operands have more than `max-table-bits` bits stay (convert-nn-to-arith
+lowers them to integer arithmetic when they are one integer layer).
+
 The region of each partition is evaluated on every combination of its operand codes
 (operand 0 in the most significant bits of the table index, as `lut.table` reads it).
 The work is vectorised across the entries and across all partitions of the same shape
@@ -36,11 +39,29 @@ class NnAbsorbPartitions(ModulePass):
 
     name = "nn-absorb-partitions"
 
+    max_table_bits: int = 30
+    """Partitions whose operands have more bits are left in place (for
+    convert-nn-to-arith: nn-to-lut runs it next)."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.max_table_bits < 0 or self.max_table_bits > 30:
+            raise LutoptError(
+                f"nn-absorb-partitions: max-table-bits must be between 0 and 30, got {self.max_table_bits}"
+            )
         for f in op.walk():
             if not isinstance(f, func.FuncOp) or not f.body.blocks:
                 continue
-            parts = [o for o in f.body.block.ops if isinstance(o, PartitionOp)]
+            every = [o for o in f.body.block.ops if isinstance(o, PartitionOp)]
+            parts = [
+                o for o in every if sum(v.type.width.data for v in o.inputs) <= self.max_table_bits  # type: ignore[attr-defined]
+            ]
+            if len(parts) < len(every):
+                print(
+                    f"nn-absorb-partitions: @{f.sym_name.data}: {len(parts)} partition(s) absorbed as tables, "
+                    f"{len(every) - len(parts)} too wide for a table (max-table-bits={self.max_table_bits}) left "
+                    "for convert-nn-to-arith",
+                    file=sys.stderr,
+                )
             if not parts:
                 continue
             try:

@@ -23,7 +23,9 @@ The analysis works on elements, with arrays:
   (`nn.gather`, `nn.map`, `nn.contract`, see `dialects/nn.py`).
 
 Errors (located, exit status 1): a partition whose table would be indexed by more than
-`max-table-bits` bits (named by the quantizer, the element and the bit count), an op
+`max-table-bits` bits (named by the quantizer, the element and the bit count; with
+`wide=true` such a partition is kept, with the attribute `nn.wide` saying so, for
+`convert-nn-to-arith`), an op
 the analysis does not model inside a partition, a function argument used without a
 quantizer, a result that is not the output of a quantizer.
 
@@ -40,6 +42,7 @@ from xdsl.context import Context
 from xdsl.dialects import arith, func, tensor
 from xdsl.dialects.builtin import (
     FunctionType,
+    StringAttr,
     IntegerType,
     ModuleOp,
     TensorType,
@@ -50,6 +53,7 @@ from xdsl.passes import ModulePass
 from lutopt.analysis.nn_cones import Cones, compute_cones, numel
 from lutopt.analysis.nn_partition_model import Code, Contract, Dequant, ElementModel, Map, Mix, Ref, build_model
 from lutopt.diagnostics import LutoptError
+from lutopt.dialects.nn import WIDE_ATTR
 from lutopt.dialects.nn import (
     ContractOp,
     DequantizeOp,
@@ -218,7 +222,7 @@ _RESHAPES = ("tensor.expand_shape", "tensor.collapse_shape", "tensor.reshape", "
 
 
 def partition_function(
-    f: func.FuncOp, ctx: Context | None, max_table_bits: int, all_elements: bool = False
+    f: func.FuncOp, ctx: Context | None, max_table_bits: int, all_elements: bool = False, wide: bool = False
 ) -> func.FuncOp:
     m = build_model(f, ctx)
     block = f.body.block
@@ -304,15 +308,18 @@ def partition_function(
         for p in np.flatnonzero(needed[q.output]):
             lv = leaves[q][p]
             bits = sum(_code_width(b) * len(ids) for b, ids in lv)
+            too_wide = None
             if bits > max_table_bits:
                 codes = sum(len(ids) for _, ids in lv)
-                raise LutoptError(
+                too_wide = (
                     f"the partition of element {_index_str(q.input, int(p))} of this quantizer "
                     f"reads {codes} codes, {bits} bits: its table would have 2^{bits} entries, "
-                    f"more than max-table-bits={max_table_bits} allows (add quantizers, reduce "
-                    "the fan-in, or raise max-table-bits)",
-                    q,
+                    f"more than max-table-bits={max_table_bits} allows"
                 )
+                if not wide:
+                    raise LutoptError(
+                        too_wide + " (add quantizers, reduce the fan-in, or raise max-table-bits)", q
+                    )
             b = _Builder(m, cones[q], int(p), lv)
             try:
                 for base in cones[q].bases:
@@ -330,6 +337,8 @@ def partition_function(
                     operands.append(v)
             part = PartitionOp(operands, IntegerType(q.width), region)
             part.location = q.location
+            if too_wide is not None:
+                part.attributes[WIDE_ATTR] = StringAttr(too_wide)
             new_block.add_op(part)
             vals[int(p)] = part.output
     results: list[SSAValue] = []
@@ -354,6 +363,9 @@ class NnPartition(ModulePass):
     all_elements: bool = False
     """Also make partitions for elements no result depends on (dead neurons); they are
     absorbed into tables nothing reads (for benchmarks that count every neuron)."""
+    wide: bool = False
+    """Keep partitions too wide for a table (attribute `nn.wide` says why) for
+    convert-nn-to-arith, instead of failing (nn-to-lut sets it)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.max_table_bits < 0 or self.max_table_bits > 30:
@@ -369,7 +381,7 @@ class NnPartition(ModulePass):
                         f,
                     )
                 continue
-            new_f = partition_function(f, ctx, self.max_table_bits, self.all_elements)
+            new_f = partition_function(f, ctx, self.max_table_bits, self.all_elements, self.wide)
             parent = f.parent_block()
             assert parent is not None
             parent.insert_op_before(new_f, f)

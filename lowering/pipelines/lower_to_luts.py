@@ -63,6 +63,9 @@ class LowerToLuts(NamedPipeline):
     """Keep the integer level's word-level ops as `comb` ops (`+`, `-`, `*` in Verilog)
     for the vendor tool's carry chains and DSPs (convert-arith-to-comb); approximate
     products are still lowered to gates."""
+    weight_bits: int = 0
+    """nn-to-lut's weight-bits (convert-nn-to-arith): 0, or B to round the weights of
+    layers too wide for a table to B-bit integers (a different model, reported)."""
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.transforms.gate.gate_const_prop import GateConstProp
@@ -80,7 +83,7 @@ class LowerToLuts(NamedPipeline):
 
             logic.append(GateAigOpt(probe_gain=REWRITE_PROBE_GAIN))
         return [
-            NnToLut(),
+            NnToLut(multiplier=self.multiplier, weight_bits=self.weight_bits),
             *arith_passes(self.multiplier, self.keep_arith),
             *logic,
             GateMapLuts(lut_size=self.lut_size),

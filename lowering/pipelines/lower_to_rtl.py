@@ -35,6 +35,8 @@ class LowerToRtl(NamedPipeline):
     """Products of the integer level (see lower-to-luts)."""
     keep_arith: bool = False
     """Keep additions, subtractions and exact products as comb ops (see lower-to-luts)."""
+    weight_bits: int = 0
+    """Round the weights of layers too wide for a table (see nn-to-lut)."""
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.conversion.convert_lut_to_rtl import ConvertLutToRtl
@@ -49,14 +51,16 @@ class LowerToRtl(NamedPipeline):
         if self.lut_size is not None:
             passes: list[ModulePass] = [
                 LowerToLuts(lut_size=self.lut_size, effort=self.effort, rewrite=self.rewrite,
-                            multiplier=self.multiplier, keep_arith=self.keep_arith)
+                            multiplier=self.multiplier, keep_arith=self.keep_arith,
+                            weight_bits=self.weight_bits)
             ]
         else:
             # nn-to-lut first: a no-op unless the input is a network (torch-mlir's output);
             # gate netlists have no rtl form of their own, so they are mapped to 6-LUTs.
             from lutopt.lowering.pipelines.lower_to_luts import arith_passes
 
-            passes = [NnToLut(), *arith_passes(self.multiplier, self.keep_arith), GateMapLuts(lut_size=6)]
+            passes = [NnToLut(multiplier=self.multiplier, weight_bits=self.weight_bits),
+                      *arith_passes(self.multiplier, self.keep_arith), GateMapLuts(lut_size=6)]
         passes.append(ConvertLutToRtl())
         if self.pipeline_stages:
             passes.append(RtlPipeline(stages=self.pipeline_stages))

@@ -34,6 +34,7 @@ PASSES: dict[str, str] = {
     "nn-raise-quantizers": "lutopt.lowering.conversion.nn_raise_quantizers:NnRaiseQuantizers",
     "nn-partition": "lutopt.lowering.conversion.nn_partition:NnPartition",
     "nn-absorb-partitions": "lutopt.lowering.conversion.nn_absorb_partitions:NnAbsorbPartitions",
+    "convert-nn-to-arith": "lutopt.lowering.conversion.convert_nn_to_arith:ConvertNnToArith",
     "gate-map-luts": "lutopt.lowering.conversion.gate_map_luts:GateMapLuts",
     "convert-lut-to-rtl": "lutopt.lowering.conversion.convert_lut_to_rtl:ConvertLutToRtl",
     "convert-arith-to-gate": "lutopt.lowering.conversion.convert_arith_to_gate:ConvertArithToGate",
