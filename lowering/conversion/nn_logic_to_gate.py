@@ -109,7 +109,7 @@ def lower_function(f: func.FuncOp, ctx: Context | None, max_inputs: int) -> func
             else:
                 bit_nodes = [int(x) for x in arena.new_inputs(w)]
                 for b in range(w):
-                    in_values.append(em.add(comb.ExtractOp(v, b, i1)).results[0])
+                    in_values.append(em.add(comb.ExtractOp(v, IntegerAttr(b, IntegerType(32)), i1)).results[0])
             in_nodes += bit_nodes
             for level, key in enumerate(keys, start=1):
                 node = th[key]

@@ -426,9 +426,10 @@ class _Reader:
                 bad = ~src.binary_rows() & (src.vars[:, 1] != 0)
                 if bad.any():
                     raise _err(f"a gather reads element {int(np.flatnonzero(bad)[0])} of a tensor that is not binary", o)
+            # Other users keep the tables over the original nodes: a gate is a new
+            # node, and a function of it and of its fanins would look non-binary.
             got = materialize(self.arena, src)
             self.gathered[v] = got
-            self.env[v] = got
         return got
 
     def _thresholds(self, o: Operation, real: Real, t: np.ndarray, pred: str, x_first: bool, npoints: int) -> Tables:
