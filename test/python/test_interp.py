@@ -499,14 +499,14 @@ def test_unsupported_op_is_a_located_error() -> None:
     module = parse_module(
         """
         hw.module @t(in %a : i4, in %b : i4, out y : i4) {
-          %y = arith.divui %a, %b : i4
+          %y = arith.ceildivui %a, %b : i4
           hw.output %y : i4
         }""",
         name="div.mlir",
     )
     with pytest.raises(LutoptError) as info:
         evaluate(module, "t", [np.zeros(1, np.uint64), np.ones(1, np.uint64)])
-    assert info.value.message == "cannot simulate 'arith.divui'"
+    assert info.value.message == "cannot simulate 'arith.ceildivui'"
     assert info.value.location == "div.mlir:3:11"
 
 
