@@ -31,13 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import arith, comb, func
-from xdsl.dialects.builtin import FloatAttr, FunctionType, IntegerAttr, IntegerType, ModuleOp, TensorType, f64, i1
+from xdsl.dialects.builtin import FunctionType, IntegerAttr, IntegerType, ModuleOp, TensorType, i1
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
 from lutopt.diagnostics import LutoptError, set_location
+from lutopt.ir.groupsum import set_divisor
 
-DIVISOR_ATTR = "lutopt.groupsum_divisor"
 
 
 def _ge_const(arena, bits: list[int], k: int) -> int:
@@ -187,7 +187,7 @@ def lower_function(f: func.FuncOp, ctx: Context | None, max_inputs: int) -> func
     if divisors and divisors != {1.0}:
         if len(divisors) > 1:
             raise LutoptError(f"GroupSum heads with different divisors ({sorted(divisors)})", f)
-        new_f.attributes[DIVISOR_ATTR] = FloatAttr(divisors.pop(), f64)
+        set_divisor(new_f, divisors.pop())
     return new_f
 
 
