@@ -182,6 +182,34 @@ def test_bits_model_in_icarus(tmp_path):
     assert np.array_equal(got, want)
 
 
+@pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog (Icarus Verilog) is not installed")
+@pytest.mark.parametrize("head", ["groupsum", "argmax"])
+def test_groupsum_and_argmax_heads_in_icarus(tmp_path, head):
+    """The whole flow with the popcount head (convert-arith-to-gate): Icarus equals
+    PyTorch's GroupSum counts (or argmax) on every input of a thermometer-coded model."""
+    from lutopt.sim.verilog_sim import simulate_verilog
+
+    th = [0.3, 0.6]
+    layers = [Thresholds(th), RelaxedLayer(10, 12, 15), CoefficientLayer(12, 12, 16), GroupSum(3, 4.0)]
+    if head == "argmax":
+        layers.append(ArgMax())
+    model = nn.Sequential(*layers).eval()
+    src = tmp_path / "model.mlir"
+    src.write_text(export(model, torch.zeros(1, 5)))
+    out = tmp_path / "model.v"
+    proc = subprocess.run([LUTOPT, str(src), "-p", "lower-to-rtl{lut-size=6}", "-t", "verilog", "-o", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    assert "// GroupSum divisor: 4.0" in text
+    codes = codes_for(5, 2)  # all 243 code vectors
+    got = np.stack(simulate_verilog(str(out), "main", [codes[:, i].astype(np.uint64) for i in range(5)],
+                                    simulator="iverilog"), axis=1).astype(np.int64)
+    y = torch_out(model, floats_for_codes(codes, th))
+    want = y.reshape(len(codes), -1).astype(np.int64) if head == "argmax" else np.rint(y * 4.0).astype(np.int64)
+    assert np.array_equal(got, want), f"{int(np.sum(np.any(got != want, axis=1)))} of {len(codes)} inputs differ"
+
+
 # --------------------------------------------------------------------- errors
 
 
