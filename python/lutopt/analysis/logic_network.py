@@ -279,7 +279,7 @@ class _Reader(ReductionsMixin):
 
         outs = self.run_body(op, body, args, dims, nvals, special)
         return [canonical(uvars, np.broadcast_to(np.asarray(r).reshape(npoints, -1) if np.ndim(r) else r,
-                                                 (npoints, nvals)).copy(), (npoints,)) for r in outs]
+                                                 (npoints, nvals)).copy(), (npoints,), presorted=True) for r in outs]
 
     def _symbolic(self, v: SSAValue) -> bool:
         o = self.env.get(v)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from xdsl.ir import Operation
 
-from lutopt.analysis.logic_tables import Tables, canonical, expand, literals, materialize, union_vars
+from lutopt.analysis.logic_tables import Tables, canonical, expand, literals, materialize, sorted_unique, union_vars
 from lutopt.analysis.logic_values import ArgMax, Count, Poison, Real, err as _err
 from lutopt.diagnostics import LutoptError
 from lutopt.interpreters.common import Unsupported, numpy_dtype, shape_of
@@ -72,13 +72,23 @@ class ReductionsMixin:
         acc = [o.take(i[:, 0], (npar,)) for o, i in zip(inits, pids[nin:])]
         terms = [o.take(i.reshape(-1), (npar * kred,)) for o, i in zip(ins, pids[:nin])]
         allvars = [t.vars.reshape(npar, -1) for t in terms if t.k] + [a.vars for a in acc if a.k]
-        u = union_vars([Tables(v, np.zeros((npar, 1)), ()) for v in allvars]).shape[1] if allvars else 0
+        uvars = sorted_unique(np.concatenate(allvars, axis=1)) if allvars else np.zeros((npar, 0), np.int64)
         body = view.body
-        if u <= self.max_inputs:
+        if uvars.shape[1] <= self.max_inputs:
+            # Every term and the accumulator on the assignments of the union of all the
+            # nodes of the reduction: one expansion, the body run kred times on arrays.
+            nvals = 1 << uvars.shape[1]
+            rep = np.repeat(uvars, kred, axis=0)
+            tarr = [expand([t], rep)[0].reshape(npar, kred, nvals) for t in terms]
+            aarr = [a.reshape(-1) for a in expand(acc, uvars)]
             for j in range(kred):
-                args_j = [t.take(np.arange(npar) * kred + j, (npar,)) for t in terms]
-                res = self._step(op, body, args_j + acc, [d[:, j] for d in pdims])
-                acc = res
+                args_j = [np.ascontiguousarray(t[:, j, :]).reshape(-1) for t in tarr]
+                if body == "matmul":
+                    aarr = [fma_f32(args_j[0], args_j[1], aarr[0])]
+                else:
+                    aarr = [np.broadcast_to(np.asarray(r), (npar * nvals,)) for r in
+                            self.run_body(op, body, args_j + aarr, [d[:, j] for d in pdims], nvals, lambda o, g: None)]
+            acc = [canonical(uvars, np.asarray(r).reshape(npar, nvals).copy(), (), presorted=True) for r in aarr]
             if len(acc) == 1 and not acc[0].binary_rows().all():
                 cnt = self._as_count(op, body, terms, inits, pids, pdims, npar, kred, quiet=True)
                 if cnt is not None:
@@ -108,8 +118,8 @@ class ReductionsMixin:
             outs = [fma_f32(arrays[0], arrays[1], arrays[2])]
         else:
             outs = self.run_body(op, body, arrays, pdims, nvals, lambda o, g: None)
-        return [canonical(uvars, np.broadcast_to(np.asarray(r), (npts * nvals,)).reshape(npts, nvals).copy(), ())
-                for r in outs]
+        return [canonical(uvars, np.broadcast_to(np.asarray(r), (npts * nvals,)).reshape(npts, nvals).copy(), (),
+                          presorted=True) for r in outs]
 
     def _as_count(self, op, body, terms, inits, pids, pdims, npar, kred, quiet: bool):
         """A sum of binary terms (each 0 or s, one s for all) as a Count; None (quiet) or a

@@ -110,6 +110,11 @@ def _bits(k: int) -> np.ndarray:
     return ((m[None, :] >> (k - 1 - np.arange(k, dtype=np.int64))[:, None]) & 1).astype(np.int64)
 
 
+def is_identity(ids: np.ndarray, n: int) -> bool:
+    """Whether `ids` is 0, 1, ..., n - 1 (a reshape, not a gather)."""
+    return len(ids) == n and (n == 0 or (ids[0] == 0 and ids[-1] == n - 1 and bool(np.all(np.diff(ids) == 1))))
+
+
 class Tables:
     """A tensor whose elements are functions of few netlist nodes (see the module doc)."""
 
@@ -147,6 +152,8 @@ class Tables:
     def take(self, ids: np.ndarray, shape: Sequence[int]) -> Tables:
         """Elements `ids` (flat, row-major) in a tensor of `shape`."""
         ids = np.asarray(ids, np.int64).reshape(-1)
+        if is_identity(ids, self.size):
+            return Tables(self.vars, self.table, shape)
         return Tables(self.vars[ids], self.table[ids], shape)
 
     def reshape(self, shape: Sequence[int]) -> Tables:
@@ -189,23 +196,38 @@ def _equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return eq
 
 
-def canonical(vars: np.ndarray, table: np.ndarray, shape: Sequence[int]) -> Tables:
+_PAD = np.iinfo(np.int64).max
+
+
+def sorted_unique(vars: np.ndarray) -> np.ndarray:
+    """Per row, the distinct non-zero nodes in increasing order, padded with node 0."""
+    n = vars.shape[0]
+    if vars.shape[1] == 0:
+        return vars
+    srt = np.sort(np.where(vars == 0, _PAD, vars), axis=1)
+    if srt.shape[1] > 1:
+        dup = np.zeros_like(srt, dtype=bool)
+        dup[:, 1:] = srt[:, 1:] == srt[:, :-1]
+        if dup.any():
+            srt = np.sort(np.where(dup, _PAD, srt), axis=1)
+    real = srt != _PAD
+    u = int(real.sum(axis=1).max()) if n else 0
+    return np.where(real[:, :u], srt[:, :u], 0)
+
+
+def canonical(vars: np.ndarray, table: np.ndarray, shape: Sequence[int], presorted: bool = False) -> Tables:
     """Merges repeated nodes, drops the nodes an element does not depend on, and puts the
-    remaining nodes first in increasing order (pads, node 0, last)."""
+    remaining nodes first in increasing order (pads, node 0, last). `presorted`: the
+    caller's vars are already distinct and sorted (as `sorted_unique` makes them)."""
     n, k = vars.shape
     if k == 0:
         return Tables(vars, table, shape)
-    # Unique nodes per row, real nodes first.
-    key = np.where(vars == 0, np.iinfo(np.int64).max, vars)
-    srt = np.sort(key, axis=1)
-    dup = np.zeros_like(srt, dtype=bool)
-    dup[:, 1:] = srt[:, 1:] == srt[:, :-1]
-    srt = np.where(dup, np.iinfo(np.int64).max, srt)
-    srt = np.sort(srt, axis=1)
-    real = srt != np.iinfo(np.int64).max
-    u = int(real.sum(axis=1).max()) if n else 0
-    uvars = np.where(real[:, :u], srt[:, :u], 0)
-    table = _reindex(vars, table, uvars)
+    if presorted:
+        uvars = vars
+    else:
+        uvars = sorted_unique(vars)
+        table = _reindex(vars, table, uvars)
+    u = uvars.shape[1]
     # Drop the nodes each element does not depend on.
     dep = _depends(table, u) & (uvars != 0)
     if not dep.all():
@@ -215,7 +237,7 @@ def canonical(vars: np.ndarray, table: np.ndarray, shape: Sequence[int]) -> Tabl
         u2 = int(dep.sum(axis=1).max()) if n else 0
         nv = nv[:, :u2]
         table = _reindex(uvars, table, nv)
-        uvars, u = nv, u2
+        uvars = nv
     return Tables(uvars, table, shape)
 
 
@@ -234,17 +256,16 @@ def _reindex(old_vars: np.ndarray, table: np.ndarray, new_vars: np.ndarray) -> n
     var must be among the new vars of its row; old vars that are node 0 read 0)."""
     n, k_old = old_vars.shape
     k_new = new_vars.shape[1]
-    bits = _bits(k_new)  # [k_new, 2^k_new]
-    idx = np.zeros((n, 1 << k_new), dtype=np.int64)
     if k_new == 0:
         return table[:, :1].copy()
-    for j in range(k_old):
-        v = old_vars[:, j]
-        match = (new_vars == v[:, None]) & (v[:, None] != 0)  # [n, k_new]
-        has = match.any(axis=1)
-        pos = np.argmax(match, axis=1)
-        b = bits[pos] * has[:, None]  # [n, 2^k_new]
-        idx |= b << (k_old - 1 - j)
+    if k_old == k_new and np.array_equal(old_vars, new_vars):
+        return table
+    bits = _bits(k_new)  # [k_new, 2^k_new]
+    match = (new_vars[:, None, :] == old_vars[:, :, None]) & (old_vars[:, :, None] != 0)  # [n, k_old, k_new]
+    pos = np.argmax(match, axis=2)
+    b = bits[pos] * match.any(axis=2)[:, :, None]  # [n, k_old, 2^k_new]
+    shifts = (k_old - 1 - np.arange(k_old, dtype=np.int64))[None, :, None]
+    idx = np.bitwise_or.reduce(b << shifts, axis=1) if k_old > 1 else b[:, 0] << shifts[0, 0, 0]
     return np.take_along_axis(table, idx, axis=1)
 
 
@@ -254,15 +275,7 @@ def union_vars(operands: Sequence[Tables]) -> np.ndarray:
     if not nonconst:
         n = operands[0].size if operands else 0
         return np.zeros((n, 0), np.int64)
-    allv = np.concatenate(nonconst, axis=1)
-    key = np.where(allv == 0, np.iinfo(np.int64).max, allv)
-    srt = np.sort(key, axis=1)
-    dup = np.zeros_like(srt, dtype=bool)
-    dup[:, 1:] = srt[:, 1:] == srt[:, :-1]
-    srt = np.sort(np.where(dup, np.iinfo(np.int64).max, srt), axis=1)
-    real = srt != np.iinfo(np.int64).max
-    u = int(real.sum(axis=1).max()) if len(srt) else 0
-    return np.where(real[:, :u], srt[:, :u], 0)
+    return sorted_unique(np.concatenate(nonconst, axis=1))
 
 
 def union_size(operands: Sequence[Tables]) -> int:
@@ -293,7 +306,8 @@ def combine(
     arrays = expand(operands, uvars)
     results = fn(arrays)
     n = uvars.shape[0]
-    return [canonical(uvars, np.broadcast_to(r, (n, 1 << uvars.shape[1])).copy(), shape) for r in results]
+    return [canonical(uvars, np.broadcast_to(r, (n, 1 << uvars.shape[1])).copy(), shape, presorted=True)
+            for r in results]
 
 
 # --------------------------------------------------------------------- to gates
@@ -340,8 +354,8 @@ def _to_literals(arena: Arena, vars: np.ndarray, table: np.ndarray) -> tuple[np.
         x = Tables(vars[idx, :1], np.tile(np.array([0, 1], np.uint8), (len(idx), 1)), ())
         half = 1 << (k - 1)
         sub = vars[idx, 1:]
-        f0 = canonical(sub, table[idx, :half], ())
-        f1 = canonical(sub, table[idx, half:], ())
+        f0 = canonical(sub, table[idx, :half], (), presorted=True)
+        f1 = canonical(sub, table[idx, half:], (), presorted=True)
         l0 = Tables(*_to_literals(arena, f0.vars, f0.table), ())
         l1 = Tables(*_to_literals(arena, f1.vars, f1.table), ())
         hi = _gate2(arena, [x, l1], lambda a: [a[0] & a[1]])
