@@ -163,6 +163,8 @@ class _Reader(ReductionsMixin):
             opn, ids = mv[0]
             self.env[op.results[0]] = self.move(op, operands, opn, ids, shape_of(op.results[0]))
             return
+        if any(isinstance(o, Real) for o in operands):
+            raise NotLogic(f"an input is used by '{op.name}'")
         raise _err(f"'{op.name}' is not supported in a logic network", op)
 
     def _reads_symbolic(self, op: Operation) -> bool:
@@ -333,7 +335,7 @@ class _Reader(ReductionsMixin):
                     dt = src.table.dtype
                     return np.zeros(npoints * nvals, dt)
                 if isinstance(src, Real):
-                    raise _err("a gather of input elements inside a computation: binarise the inputs first", o)
+                    raise NotLogic("a gather of input elements inside a computation")
                 raise _err("a gather of GroupSum counts is not supported", o)
             if any(v in real_args for v in o.operands):
                 if o.name == "arith.extf":  # exact: x > t in f64 (a Python float threshold)

@@ -7,7 +7,7 @@ import numpy as np
 from xdsl.ir import Operation
 
 from lutopt.analysis.logic_tables import Tables, canonical, expand, literals, materialize, sorted_unique, union_vars
-from lutopt.analysis.logic_values import ArgMax, Count, Poison, Real, err as _err
+from lutopt.analysis.logic_values import ArgMax, Count, NotLogic, Poison, Real, err as _err
 from lutopt.diagnostics import LutoptError
 from lutopt.interpreters.common import Unsupported, numpy_dtype, shape_of
 from lutopt.interpreters.structured import reduction_order
@@ -65,8 +65,10 @@ class ReductionsMixin:
         if any(isinstance(o, Count) for o in ins):
             self.argmax(view, op, ins, inits, pids, npar, kred)
             return
-        if any(isinstance(o, (Real, ArgMax)) for o in ins + inits):
-            raise _err("a reduction over inputs that are not binarised, or over an argmax", op)
+        if any(isinstance(o, Real) for o in ins + inits):
+            raise NotLogic("a reduction over inputs that are not binarised")
+        if any(isinstance(o, ArgMax) for o in ins + inits):
+            raise _err("a reduction over an argmax", op)
         if any(isinstance(o, Count) for o in inits):
             raise _err("a reduction that accumulates into a count", op)
         acc = [o.take(i[:, 0], (npar,)) for o, i in zip(inits, pids[nin:])]
