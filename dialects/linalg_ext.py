@@ -1,5 +1,9 @@
 """Linalg named ops that torch-mlir prints and xDSL 0.74 does not define.
 
+`linalg.generic` with several results (what torch-mlir prints for `argmax`, `max`,
+`softmax`): xDSL 0.74 parses only one result type after `->`; the subclass below also
+accepts the parenthesised list MLIR prints, `-> (tensor<6xf32>, tensor<6xi64>)`.
+
 `linalg.batch_matmul` (what `torch.bmm`, `torch.einsum` and batched `torch.matmul`
 lower to) and `linalg.matvec` / `linalg.vecmat` (one-dimensional `torch.matmul`).
 They are registered in the `linalg` dialect the `lutopt` driver loads (see
@@ -18,11 +22,14 @@ from typing import ClassVar
 
 from xdsl.dialects.builtin import AffineMapAttr, ArrayAttr
 from xdsl.dialects.linalg.attrs import IteratorTypeAttr
+from xdsl.dialects.linalg.ops import GenericOp as _XdslGenericOp
 from xdsl.dialects.linalg.ops import MatmulOp, NamedOperation
 from xdsl.dialects.builtin import TensorType
 from xdsl.ir import Attribute, Dialect, Region, SSAValue
 from xdsl.ir.affine import AffineMap
 from xdsl.irdl import irdl_op_definition, prop_def
+from xdsl.parser import Parser
+from xdsl.utils.mlir_lexer import MLIRTokenKind
 
 
 def _maps(*fns) -> ArrayAttr[AffineMapAttr]:
@@ -115,6 +122,37 @@ class VecmatOp(_ContractionOp):
         return ArrayAttr([IteratorTypeAttr.parallel(), IteratorTypeAttr.reduction()])
 
 
+class _ResultTypesParser:
+    """Stands for the parser while xDSL parses a `linalg.generic`: the one call that
+    reads the result types after `->` also accepts a parenthesised list."""
+
+    def __init__(self, parser: Parser):
+        self._parser = parser
+
+    def __getattr__(self, name: str):
+        return getattr(self._parser, name)
+
+    def parse_comma_separated_list(self, delimiter, parse, *args, **kwargs):
+        p = self._parser
+        if (
+            delimiter == Parser.Delimiter.NONE
+            and parse == p.parse_attribute
+            and p._current_token.kind == MLIRTokenKind.L_PAREN
+        ):
+            return p.parse_comma_separated_list(Parser.Delimiter.PAREN, p.parse_type)
+        return p.parse_comma_separated_list(delimiter, parse, *args, **kwargs)
+
+
+class GenericOp(_XdslGenericOp):
+    """xDSL's `linalg.generic`, whose parser also reads several result types."""
+
+    name = "linalg.generic"
+
+    @classmethod
+    def parse(cls, parser: Parser):
+        return super().parse(_ResultTypesParser(parser))  # type: ignore[arg-type]
+
+
 EXTRA_LINALG_OPS: Sequence[type] = (BatchMatmulOp, MatvecOp, VecmatOp)
 
 
@@ -122,7 +160,7 @@ def linalg_with_extensions() -> Dialect:
     """xDSL's `linalg` dialect plus the ops above."""
     from xdsl.dialects.linalg import Linalg
 
-    ops = list(Linalg.operations)
+    ops = [GenericOp if op.name == "linalg.generic" else op for op in Linalg.operations]
     names = {op.name for op in ops}
     ops += [op for op in EXTRA_LINALG_OPS if op.name not in names]
     return Dialect("linalg", ops, list(Linalg.attributes))

@@ -35,6 +35,7 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
+from lutopt.ir.groupsum import DIVISOR_ATTR
 from lutopt.diagnostics import LutoptError, set_location
 from lutopt.ir.names import Namespace
 from lutopt.dialects.lut import TableOp, constant_value
@@ -130,6 +131,8 @@ class _FunctionLowering:
         new_block.add_ops(self.ops)
         module = hw.HWModuleOp(StringAttr(fn.sym_name.data), hw.ModuleType(ArrayAttr(ports)), Region(new_block))
         set_location(module, fn)
+        if DIVISOR_ATTR in fn.attributes:  # a GroupSum head's divisor (Verilog header comment)
+            module.attributes[DIVISOR_ATTR] = fn.attributes[DIVISOR_ATTR]
         return module
 
     def lower_op(self, op: Operation) -> None:

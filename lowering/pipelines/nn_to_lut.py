@@ -1,9 +1,12 @@
 """`nn-to-lut`: the named pipeline from torch-mlir's output to the lut level.
 
-    nn-fold-constants, nn-raise-quantizers, nn-partition{max-table-bits wide=true},
-    nn-absorb-partitions{max-table-bits}, convert-nn-to-arith{multiplier weight-bits}
+    nn-fold-constants, nn-logic-to-gate, nn-raise-quantizers,
+    nn-partition{max-table-bits wide=true}, nn-absorb-partitions{max-table-bits},
+    convert-nn-to-arith{multiplier weight-bits}
 
-Partitions that fit a table (at most max-table-bits operand bits) are absorbed; the
+A function whose inputs are binarised by thresholds (a logic-gate network) goes to the
+gate level through `nn-logic-to-gate`; the passes after it leave it alone. Of the others,
+partitions that fit a table (at most max-table-bits operand bits) are absorbed; the
 others must be one integer layer and become integer arithmetic (upstream `arith` on
 scalar codes, next to the `lut.table` ops; a remark on stderr per quantizer says so).
 
@@ -39,6 +42,7 @@ class NnToLut(NamedPipeline):
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.conversion.nn_absorb_partitions import NnAbsorbPartitions
+        from lutopt.lowering.conversion.nn_logic_to_gate import NnLogicToGate
         from lutopt.lowering.transforms.nn.nn_fold_constants import NnFoldConstants
         from lutopt.lowering.conversion.nn_partition import NnPartition
         from lutopt.lowering.conversion.nn_raise_quantizers import NnRaiseQuantizers
@@ -48,6 +52,7 @@ class NnToLut(NamedPipeline):
         check_multiplier(self.name, self.multiplier)
         return [
             NnFoldConstants(),
+            NnLogicToGate(),
             NnRaiseQuantizers(),
             NnPartition(max_table_bits=self.max_table_bits, all_elements=self.all_elements, wide=True),
             NnAbsorbPartitions(max_table_bits=self.max_table_bits),

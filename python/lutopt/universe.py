@@ -23,6 +23,7 @@ DIALECTS: dict[str, str] = {
     "nn": "lutopt.dialects.nn:NN",
     "lut": "lutopt.dialects.lut:LUT",
     "gate": "lutopt.dialects.gate:GATE",
+    "tm_tensor": "lutopt.dialects.tm_tensor:TM_TENSOR",
 }
 
 PASSES: dict[str, str] = {
@@ -35,6 +36,7 @@ PASSES: dict[str, str] = {
     "nn-partition": "lutopt.lowering.conversion.nn_partition:NnPartition",
     "nn-absorb-partitions": "lutopt.lowering.conversion.nn_absorb_partitions:NnAbsorbPartitions",
     "convert-nn-to-arith": "lutopt.lowering.conversion.convert_nn_to_arith:ConvertNnToArith",
+    "nn-logic-to-gate": "lutopt.lowering.conversion.nn_logic_to_gate:NnLogicToGate",
     "gate-map-luts": "lutopt.lowering.conversion.gate_map_luts:GateMapLuts",
     "convert-lut-to-rtl": "lutopt.lowering.conversion.convert_lut_to_rtl:ConvertLutToRtl",
     "convert-arith-to-gate": "lutopt.lowering.conversion.convert_arith_to_gate:ConvertArithToGate",

@@ -20,6 +20,7 @@ from xdsl.utils.target import Target
 
 from lutopt.diagnostics import LutoptError
 from lutopt.ir.comb import BINARY_OPS, EXPRESSION_OPS, icmp_predicate
+from lutopt.ir.groupsum import divisor_comment, divisor_of
 from lutopt.ir.latency import COMBINATIONAL_COMMENT, has_latency, latency_comment, latency_of
 from lutopt.target.verilog.attributes import (
     ATTR_INSTANCE_NAME,
@@ -156,6 +157,9 @@ class _ModulePrinter:
         assert isinstance(name, StringAttr)
         has_clock = any(isinstance(p.type, seq.ClockType) for p in self.ports)
         out = self.lines
+        divisor = divisor_of(module)
+        if divisor is not None:
+            out.append(divisor_comment(divisor))
         if has_latency(module):
             out.append(latency_comment(latency_of(module)))
         elif not has_clock:
