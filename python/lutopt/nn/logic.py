@@ -204,7 +204,7 @@ class LogicLayer(nn.Module):
         else:
             raise ValueError(f"gate_init must be 'residual' or 'random', got {gate_init!r}")
         self.weights = nn.Parameter(w)
-        self.register_buffer("coeffs", GATE_COEFFS.clone(), persistent=False)
+        self.register_buffer("coeffs", GATE_COEFFS.clone())
 
     @property
     def connections(self) -> str:
@@ -223,10 +223,17 @@ class LogicLayer(nn.Module):
         return self.wiring.chosen().detach()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        a, b = self.wiring(x)
         if self.training:
-            c = (torch.softmax(self.weights, -1) @ self.coeffs).t().contiguous()
-            return c[0] + c[2] * b + a * (c[1] + c[3] * b)
+            from lutopt.nn.wiring_kernels import GateLayerTrain
+
+            coef = torch.softmax(self.weights, -1) @ self.coeffs
+            w = self.wiring
+            if w.mode == "learned":
+                c, q = w.candidate_indices, torch.softmax(w.logits, -1)
+            else:
+                c, q = w.indices.unsqueeze(-1), torch.ones(self.out_features, 2, 1)
+            return GateLayerTrain.apply(x, c, q, coef)
+        a, b = self.wiring(x)
         if self.eval_form == "index":
             c = self.coeffs[self.weights.argmax(-1)]
         else:
@@ -310,8 +317,7 @@ class LUTLayer(nn.Module):
             gen = torch.Generator().manual_seed(seed + 1299709)
             theta = 0.5 * torch.randn(out_features, 1 << k, generator=gen)
         self.theta = nn.Parameter(theta)
-        self.register_buffer("place", 2 ** torch.arange(k - 1, -1, -1, dtype=torch.float32),
-                             persistent=False)
+        self.register_buffer("place", 2 ** torch.arange(k - 1, -1, -1, dtype=torch.float32))
 
     @property
     def connections(self) -> str:
