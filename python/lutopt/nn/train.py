@@ -292,9 +292,14 @@ def main(argv: list[str] | None = None) -> int:
         if a.dataset == "jsc":
             p.error("--kind logic|lut trains on mnist or digits")
         a.threads = a.threads or 2
+        from lutopt.nn.data import MnistUnavailable
         from lutopt.nn.logic_train import main_logic
 
-        return main_logic(a)
+        try:
+            return main_logic(a)
+        except MnistUnavailable as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
     if a.dataset == "mnist":
         p.error("--dataset mnist needs --kind logic or lut")
     if a.lr is None:
