@@ -42,7 +42,7 @@ class LogicTrainConfig:
     batch_size: int = 256
     lr: float = 0.01
     seed: int = 0
-    threads: int = 2
+    threads: int = 1
     time_limit: float = 0.0  # minutes; stop after the epoch that crosses it (0: none)
 
 

@@ -271,9 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--balanced", action="store_true",
                    help="connectivity that reads every input of a layer evenly (no dead neurons)")
-    p.add_argument("--threads", type=int, default=None,
-                   help="torch threads (default 1 for sparse/mlp, the fastest for models this "
-                        "small; 2 for logic/lut)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads (1 is fastest for models this small, and for logic/lut "
+                        "networks, whose training runs in single-threaded numba kernels)")
     p.add_argument("--out", type=Path, default=None, help="directory for model.pt, testset.npz, config.json")
     p.add_argument("--export", action="store_true", help="also write OUT/model.mlir (torch-mlir)")
     p.add_argument("--no-float", action="store_true", help="skip the float twin")
@@ -291,7 +291,6 @@ def main(argv: list[str] | None = None) -> int:
     if a.kind in ("logic", "lut"):
         if a.dataset == "jsc":
             p.error("--kind logic|lut trains on mnist or digits")
-        a.threads = a.threads or 2
         from lutopt.nn.data import MnistUnavailable
         from lutopt.nn.logic_train import main_logic
 
@@ -304,7 +303,6 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--dataset mnist needs --kind logic or lut")
     if a.lr is None:
         a.lr = 1e-2
-    a.threads = a.threads or 1
 
     cfg = TrainConfig(dataset=a.dataset, kind=a.kind, mode=a.mode, input_bits=a.input_bits,
                       hidden_bits=a.hidden_bits, output_bits=a.output_bits, depth=a.depth,

@@ -270,7 +270,7 @@ def test_lutopt_train_logic_digits(tmp_path, capsys):
     pytest.importorskip("sklearn", reason="scikit-learn is not installed")
     from lutopt.nn.train import main
 
-    rc = main(["--kind", "logic", "--dataset", "digits", "--layers", "60,40", "--epochs", "2",
+    rc = main(["--kind", "logic", "--dataset", "digits", "--layers", "60,40", "--epochs", "1",
                "--threads", "1", "--out", str(tmp_path), "--quiet"])
     assert rc == 0
     out = capsys.readouterr().out
