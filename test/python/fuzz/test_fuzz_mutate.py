@@ -9,10 +9,11 @@ mutations: truncation, byte flips, insertions (random bytes or tokens that matte
 format), deletions, huge numbers, duplicated lines.
 
 Each mutant must end in exit status 0 (still valid: the output file exists) or 1 with an
-`error:` line (located as `file:line:col:` for MLIR), within 10 seconds, with neither
-`Traceback` nor `internal error` on stderr and no output file. The tools run in-process
-(a SIGALRM stops a hang); `test_cli_sample` and, in a long run, every 25th mutant also
-run the real command in a subprocess with a timeout.
+`error:` line (located as `file:line:col:` for MLIR), within 10 seconds of CPU time, with
+neither `Traceback` nor `internal error` on stderr and no output file. The tools run
+in-process (a CPU-time timer stops a hang); `test_cli_sample` and, in a long run, every
+25th mutant also run the real command in a subprocess with a CPU-time limit. Time is CPU
+time so that a loaded machine does not turn a slow start into a "hang".
 
     .venv/bin/python bench/fuzz.py --level mutate --examples 1000
 """
@@ -24,6 +25,7 @@ import functools
 import io
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -119,25 +121,37 @@ class Outcome:
     limit: float = LIMIT  # seconds allowed (a subprocess adds its start-up)
 
 
+WALL_FACTOR = 10
+"""A run is a hang when it uses LIMIT seconds of CPU time, or WALL_FACTOR times that of
+wall time (a hang that blocks). CPU time, not wall time, is the measure: on a loaded
+machine a tool waits for a core, and that wait is not the tool's."""
+
+
 @contextlib.contextmanager
 def _alarm(seconds: float):
+    """Raises Hang after `seconds` of this process's CPU time (SIGPROF), or after
+    WALL_FACTOR times that of wall time (SIGALRM)."""
     def fire(signum, frame):
         raise Hang()
 
-    old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    old_prof = signal.signal(signal.SIGPROF, fire)
+    old_alrm = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds * WALL_FACTOR)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        signal.signal(signal.SIGPROF, old_prof)
+        signal.signal(signal.SIGALRM, old_alrm)
 
 
-def run_in_process(main, argv: list[str]) -> Outcome:
+def run_in_process(main, argv: list[str], limit: float = LIMIT) -> Outcome:
     out, err = io.StringIO(), io.StringIO()
-    start = time.monotonic()
+    start = time.process_time()
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _alarm(LIMIT):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _alarm(limit):
             code = main(argv)
     except Hang:
         code = "hang"
@@ -148,19 +162,35 @@ def run_in_process(main, argv: list[str]) -> Outcome:
     except BaseException:
         code = "escaped"
         err.write(traceback.format_exc())
-    return Outcome(code, err.getvalue(), time.monotonic() - start)
+    return Outcome(code, err.getvalue(), time.process_time() - start, limit=limit)
 
 
-def run_subprocess(argv: list[str], cwd: str, startup: float = 10) -> Outcome:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_subprocess(argv: list[str], cwd: str, startup: float = 10, base: float = LIMIT) -> Outcome:
     """The real command; `startup` seconds on top of LIMIT for the interpreter's start
-    (importing torch takes several seconds on a busy machine)."""
-    start = time.monotonic()
+    (importing torch takes seconds). The limit is on the command's CPU time (the kernel
+    stops it with SIGXCPU), and WALL_FACTOR times that on wall time."""
+    limit = base + startup
+
+    def cap_cpu() -> None:
+        cpu = int(limit) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+
+    before = _children_cpu()
     try:
         proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, errors="replace",
-                              timeout=LIMIT + startup, env={**os.environ, "LUTOPT_DEBUG": ""})
+                              timeout=limit * WALL_FACTOR, preexec_fn=cap_cpu,
+                              env={**os.environ, "LUTOPT_DEBUG": ""})
     except subprocess.TimeoutExpired:
-        return Outcome("hang", "", time.monotonic() - start, "", LIMIT + startup)
-    return Outcome(proc.returncode, proc.stderr, time.monotonic() - start, proc.stdout, LIMIT + startup)
+        return Outcome("hang", "", limit * WALL_FACTOR, "", limit)
+    cpu = _children_cpu() - before
+    if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and cpu >= limit:
+        return Outcome("hang", proc.stderr, cpu, proc.stdout, limit)
+    return Outcome(proc.returncode, proc.stderr, cpu, proc.stdout, limit)
 
 
 def check(outcome: Outcome, output: Path | None, error_line: str, mutant: bytes, what: str) -> None:
@@ -436,3 +466,16 @@ def test_cli_sample(tmp_path):
         out.unlink(missing_ok=True)
         check(run_subprocess([str(BIN / argv[0]), *argv[1:]], str(tmp_path)), out if "-o" in argv else None,
               error_line, data, argv[0])
+
+
+def test_the_hang_oracle_can_fail(tmp_path):
+    """Busy loops are hangs, in-process and as a subprocess; a quick command is not."""
+    def spin(argv):
+        while True:
+            pass
+
+    assert run_in_process(spin, [], limit=0.5).code == "hang"
+    busy = run_subprocess([sys.executable, "-c", "while True: pass"], str(tmp_path), startup=0.5, base=0.5)
+    assert busy.code == "hang" and busy.seconds >= 1.0
+    quick = run_subprocess([sys.executable, "-c", "pass"], str(tmp_path), startup=0.5, base=0.5)
+    assert quick.code == 0 and quick.seconds < 1.0
