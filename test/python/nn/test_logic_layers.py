@@ -279,3 +279,23 @@ def test_lutopt_train_logic_digits(tmp_path, capsys):
     assert state["layer0_gates"].shape == (60,) and state["layer1_wires"].shape == (40, 2)
     model = from_discrete_state(state)
     assert model(torch.rand(3, 64)).shape == (3, 10)
+
+
+def test_weighted_gather_kernel_equals_autograd():
+    """The learned wiring of LUTLayer trains through this kernel."""
+    from lutopt.nn.wiring_kernels import weighted_gather
+
+    gen = torch.Generator().manual_seed(0)
+    x = torch.rand(5, 7, generator=gen, requires_grad=True)
+    c = torch.randint(0, 7, (6, 3), generator=gen)
+    logits = torch.randn(6, 3, generator=gen, requires_grad=True)
+    w = torch.randn(5, 6, generator=gen)
+    (weighted_gather(x, c, torch.softmax(logits, -1)) * w).sum().backward()
+    got = (x.grad.clone(), logits.grad.clone())
+    x.grad, logits.grad = None, None
+    ((x[:, c] * torch.softmax(logits, -1)).sum(-1) * w).sum().backward()
+    torch.testing.assert_close(got[0], x.grad)
+    torch.testing.assert_close(got[1], logits.grad)
+    layer = LUTLayer(8, 5, 3, connections="learned", candidates=4).train()
+    layer(torch.rand(4, 8, generator=gen)).sum().backward()
+    assert layer.wiring.logits.grad.abs().sum() > 0 and layer.theta.grad.abs().sum() > 0
