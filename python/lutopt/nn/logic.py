@@ -77,23 +77,23 @@ def logic_connections(in_features: int, out_features: int, mode: str = "unique",
         raise ValueError(f"a node of {arity} distinct inputs needs at least {arity} inputs, "
                          f"got {in_features}")
     n = out_features * arity
-    reps = -(-n // in_features)
-    # Slot s of the flat list holds input perm_r[s mod in_features] of repetition r: inputs
-    # spread evenly, the first in_features slots a permutation (every input read).
-    flat = torch.cat([torch.randperm(in_features, generator=gen) for _ in range(reps)])[:n]
-    # Deal the slots column by column, so that a node's inputs come from slots
-    # out_features apart: distinct unless the same input recurs at that distance.
-    conn = flat.reshape(arity, out_features).t().contiguous()
-    for o in range(out_features):  # repair the rare repeats by swapping with another node
-        row = conn[o]
-        for j in range(arity):
-            while int((row == row[j]).sum()) > 1:
-                other = int(torch.randint(0, out_features, (1,), generator=gen))
-                jj = int(torch.randint(0, arity, (1,), generator=gen))
-                a, b = conn[o, j].clone(), conn[other, jj].clone()
-                if other == o or a in conn[other] or b in conn[o]:
-                    continue
-                conn[o, j], conn[other, jj] = b, a
+    # Node o reads slots o*arity .. o*arity+arity-1 of a sequence of random permutations of
+    # the inputs: reads are spread evenly, every input is read once the first permutation is
+    # used up, and a node within one permutation reads distinct inputs. A node that straddles
+    # two permutations (`p` slots in the first) gets distinct inputs when the second
+    # permutation starts with inputs outside those p, which it can (arity <= in_features).
+    flat: list[torch.Tensor] = []
+    placed = 0
+    while placed < n:
+        perm = torch.randperm(in_features, generator=gen)
+        p = placed % arity
+        if p and flat:
+            tail = torch.cat(flat)[-p:]
+            clash = torch.isin(perm, tail)
+            perm = torch.cat([perm[~clash], perm[clash]])
+        flat.append(perm)
+        placed += in_features
+    conn = torch.cat(flat)[:n].reshape(out_features, arity)
     return conn
 
 

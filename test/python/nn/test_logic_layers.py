@@ -168,13 +168,28 @@ def test_learned_relaxed_is_softmax_mixture_of_candidates_and_trains():
     torch.testing.assert_close(g_kernel[1], logits.grad, atol=1e-5, rtol=1e-4)
 
 
+def check_unique(c, n_in, n_out, arity):
+    assert c.shape == (n_out, arity)
+    assert all(len(set(row)) == arity for row in c.tolist())  # a node's inputs differ
+    counts = np.bincount(c.ravel(), minlength=n_in)
+    assert counts.max() - counts.min() <= 1  # reads spread evenly
+    if n_out * arity >= n_in:
+        assert counts.min() >= 1  # every input read
+
+
 def test_unique_connections_read_every_input_once_more_at_most():
     for n_in, n_out in [(10, 5), (100, 64), (784, 2000), (7, 30)]:
-        c = logic_connections(n_in, n_out, "unique", seed=n_in).numpy()
-        assert c.shape == (n_out, 2)
-        assert (c[:, 0] != c[:, 1]).all()
-        counts = np.bincount(c.ravel(), minlength=n_in)
-        assert counts.min() >= 1 and counts.max() - counts.min() <= 1
+        check_unique(logic_connections(n_in, n_out, "unique", seed=n_in).numpy(), n_in, n_out, 2)
+
+
+def test_unique_connections_small_sizes_exhaustively():
+    """Every small case, including nodes as wide as the layer's input (arity == in)."""
+    for n_in in range(1, 9):
+        for n_out in range(1, 9):
+            for arity in range(1, min(n_in, 6) + 1):
+                for seed in range(3):
+                    c = logic_connections(n_in, n_out, "unique", seed, arity).numpy()
+                    check_unique(c, n_in, n_out, arity)
 
 
 def test_random_connections_and_learned_candidates():
