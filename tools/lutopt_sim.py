@@ -111,9 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if report.ok:
         return 0
     for m in report.mismatches:
-        ins = " ".join(f"{k}={v}" for k, v in m.inputs.items())
-        got = "x" if m.got is None else str(m.got)
-        print(f"  vector {m.vector}: {ins}: {m.output} = {got}, expected {m.expected}")
+        ins = " ".join(f"{k}={v}" for k, v in m.inputs)
+        got = "x" if m.after is None else str(m.after)
+        print(f"  vector {m.vector}: {ins}: {m.output_name} = {got}, expected {m.before}")
     return 1
 
 

@@ -9,13 +9,13 @@ inputs are forwarded.
 Options: `lut-size` (K, 3..8, default 6), `cut-limit` (priority cuts per node, default 8).
 
 Netlists of `PROGRESS_GATES` gates or more show a status line on stderr while they are
-mapped (the current round, LUTs and depth) when stderr is a terminal or
-`LUTOPT_PROGRESS=1`, and a summary line when done.
+mapped (the current round, LUTs and depth) when `lutopt.progress.progress_wanted()` (stderr
+is a terminal, or `LUTOPT_PROGRESS=1`; not with `LUTOPT_PROGRESS=0`), and a summary line
+when done.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -26,14 +26,9 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from lutopt.diagnostics import LutoptError
+from lutopt.progress import progress_wanted
 
 PROGRESS_GATES = 20_000
-
-
-def _show_progress() -> bool:
-    return os.environ.get("LUTOPT_PROGRESS") == "1" or (
-        os.environ.get("LUTOPT_PROGRESS") != "0" and sys.stderr.isatty()
-    )
 
 
 def _map_with_status(net, params, prefix: str):
@@ -77,7 +72,7 @@ class GateMapLuts(ModulePass):
             raise LutoptError(f"{self.name}: {problem}")
         for nop in [o for o in op.walk() if isinstance(o, GateNetlistOp)]:
             net = netlist_of(nop)
-            if net.num_gates >= PROGRESS_GATES and _show_progress():
+            if net.num_gates >= PROGRESS_GATES and progress_wanted():
                 cover, _stats = _map_with_status(net, params, f"{self.name}: {net.num_gates} gates")
             else:
                 cover, _stats = lut_map(net, params)

@@ -6,7 +6,8 @@ The work is vectorised across the entries and across all partitions of the same 
 (see `python/lutopt/analysis/nn_enumerate.py`); float semantics are float32 with PyTorch's
 operation order, so every entry is the code PyTorch computes. Partitions with the same
 operands and the same table become one `lut.table`. A progress bar is printed on
-stderr for long runs when stderr is a terminal (or with LUTOPT_PROGRESS=1);
+stderr for runs of 4M+ entries when stderr is a terminal or with LUTOPT_PROGRESS=1 (not
+with LUTOPT_PROGRESS=0: `lutopt.progress`);
 LUTOPT_STATS=1 prints the enumeration figures.
 """
 

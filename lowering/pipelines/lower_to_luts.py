@@ -20,13 +20,23 @@ def check_lut_size(pipeline: str, k: int | None) -> None:
         raise LutoptError(f"{pipeline}: {problem}")
 
 
+def arith_passes(multiplier: str, keep_arith: bool) -> list[ModulePass]:
+    """The integer level to gates (and to comb ops first with `keep_arith`)."""
+    from lutopt.lowering.conversion.convert_arith_to_comb import ConvertArithToComb
+    from lutopt.lowering.conversion.convert_arith_to_gate import ConvertArithToGate
+
+    passes: list[ModulePass] = [ConvertArithToComb(multiplier=multiplier)] if keep_arith else []
+    return passes + [ConvertArithToGate(multiplier=multiplier)]
+
+
 @dataclass(frozen=True)
 class LowerToLuts(NamedPipeline):
     """Takes the nn, lut and gate levels to mapped K-input LUTs: `lut.table` ops with at
     most K one-bit operands and a one-bit result (plus comb.extract / comb.concat for the
     bits of multi-bit codes at function boundaries).
 
-    nn-to-lut (absorption) -> gate-const-prop, gate-recover-xors, gate-strash, gate-dce
+    nn-to-lut (absorption) -> convert-arith-to-gate{multiplier} (the integer level to
+    gates; with `keep-arith=true`, convert-arith-to-comb first) -> gate-const-prop, gate-recover-xors, gate-strash, gate-dce
     (lutopt's default logic clean-up) -> gate-aig-opt{probe-gain=0.005} (AIG rewriting,
     resubstitution, refactoring, balancing; `rewrite=false` leaves it out) -> gate-map-luts
     (cut-based mapping of gate netlists) -> lut-decompose (tables covered on their truth
@@ -46,6 +56,14 @@ class LowerToLuts(NamedPipeline):
     resubstitution step shrinks by less than 0.5% (random difflogic-like networks) is
     only balanced (about 3 s on 256k gates instead of about 14 s for the whole script)."""
 
+    multiplier: str = "exact"
+    """Products of the integer level: `exact`, `mitchell` or `mitch-w<W>` (see
+    convert-arith-to-gate and docs/arithmetic.md)."""
+    keep_arith: bool = False
+    """Keep the integer level's word-level ops as `comb` ops (`+`, `-`, `*` in Verilog)
+    for the vendor tool's carry chains and DSPs (convert-arith-to-comb); approximate
+    products are still lowered to gates."""
+
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.transforms.gate.gate_const_prop import GateConstProp
         from lutopt.lowering.transforms.gate.gate_dce import GateDce
@@ -63,6 +81,7 @@ class LowerToLuts(NamedPipeline):
             logic.append(GateAigOpt(probe_gain=REWRITE_PROBE_GAIN))
         return [
             NnToLut(),
+            *arith_passes(self.multiplier, self.keep_arith),
             *logic,
             GateMapLuts(lut_size=self.lut_size),
             LutDecompose(lut_size=self.lut_size, effort=self.effort),

@@ -18,7 +18,9 @@ class LowerToRtl(NamedPipeline):
     Options: `lut-size` (K; when given, tables are covered by K-input LUTs first),
     `pipeline-stages` (N ranks of registers; the design's latency is N cycles),
     `effort` (0..2, how hard the covering works on tables) and `rewrite` (AIG rewriting of
-    gate netlists before mapping); see lower-to-luts.
+    gate netlists before mapping), `multiplier` (`exact`, `mitchell`, `mitch-w<W>`: the
+    products of the integer level) and `keep-arith` (word-level `+`, `-`, `*` in the
+    rtl); see lower-to-luts.
     """
 
     name = "lower-to-rtl"
@@ -29,6 +31,10 @@ class LowerToRtl(NamedPipeline):
     """Covering effort when `lut-size` is given (see lower-to-luts)."""
     rewrite: bool = True
     """AIG rewriting of gate netlists before mapping (see lower-to-luts)."""
+    multiplier: str = "exact"
+    """Products of the integer level (see lower-to-luts)."""
+    keep_arith: bool = False
+    """Keep additions, subtractions and exact products as comb ops (see lower-to-luts)."""
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.conversion.convert_lut_to_rtl import ConvertLutToRtl
@@ -41,11 +47,16 @@ class LowerToRtl(NamedPipeline):
         from lutopt.lowering.pipelines.nn_to_lut import NnToLut
 
         if self.lut_size is not None:
-            passes: list[ModulePass] = [LowerToLuts(lut_size=self.lut_size, effort=self.effort, rewrite=self.rewrite)]
+            passes: list[ModulePass] = [
+                LowerToLuts(lut_size=self.lut_size, effort=self.effort, rewrite=self.rewrite,
+                            multiplier=self.multiplier, keep_arith=self.keep_arith)
+            ]
         else:
             # nn-to-lut first: a no-op unless the input is a network (torch-mlir's output);
             # gate netlists have no rtl form of their own, so they are mapped to 6-LUTs.
-            passes = [NnToLut(), GateMapLuts(lut_size=6)]
+            from lutopt.lowering.pipelines.lower_to_luts import arith_passes
+
+            passes = [NnToLut(), *arith_passes(self.multiplier, self.keep_arith), GateMapLuts(lut_size=6)]
         passes.append(ConvertLutToRtl())
         if self.pipeline_stages:
             passes.append(RtlPipeline(stages=self.pipeline_stages))

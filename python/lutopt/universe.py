@@ -36,6 +36,8 @@ PASSES: dict[str, str] = {
     "nn-absorb-partitions": "lutopt.lowering.conversion.nn_absorb_partitions:NnAbsorbPartitions",
     "gate-map-luts": "lutopt.lowering.conversion.gate_map_luts:GateMapLuts",
     "convert-lut-to-rtl": "lutopt.lowering.conversion.convert_lut_to_rtl:ConvertLutToRtl",
+    "convert-arith-to-gate": "lutopt.lowering.conversion.convert_arith_to_gate:ConvertArithToGate",
+    "convert-arith-to-comb": "lutopt.lowering.conversion.convert_arith_to_comb:ConvertArithToComb",
     # transforms within one level (lowering/transforms/<level>/)
     "nn-fold-constants": "lutopt.lowering.transforms.nn.nn_fold_constants:NnFoldConstants",
     "lut-decompose": "lutopt.lowering.transforms.lut.lut_decompose:LutDecompose",

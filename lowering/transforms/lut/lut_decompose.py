@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 
 from lutopt.diagnostics import LutoptError, set_location
 from lutopt.dialects.lut import TableOp, constant_value
-from lutopt.lowering.conversion.gate_map_luts import _show_progress as show_progress
+from lutopt.progress import progress_wanted
 from xdsl.context import Context
 from xdsl.dialects import comb
 from xdsl.dialects.builtin import IntegerAttr, IntegerType, ModuleOp, i1
@@ -47,7 +47,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 PROGRESS_ENTRIES = 1 << 12
 """Tables of this many entries in all (one 12-input table, a few seconds) or more show a
 status line on stderr: live on a terminal or with `LUTOPT_PROGRESS=1` a summary line,
-nothing with `LUTOPT_PROGRESS=0` (the rule of gate-map-luts)."""
+nothing with `LUTOPT_PROGRESS=0` (`lutopt.progress`)."""
 
 
 def needs_cover(op: TableOp, k: int) -> bool:
@@ -213,7 +213,7 @@ class LutDecompose(ModulePass):
                 parent = o.parent_block()
                 if parent is not None and parent not in blocks:
                     blocks.append(parent)
-        status = _Status(tables, self.lut_size) if entries >= PROGRESS_ENTRIES and show_progress() else None
+        status = _Status(tables, self.lut_size) if entries >= PROGRESS_ENTRIES and progress_wanted() else None
         for block in blocks:
             extracted: dict[tuple[SSAValue, int], SSAValue] = {}
             for batch in _batches(block, self.lut_size):

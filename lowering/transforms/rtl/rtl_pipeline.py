@@ -27,6 +27,7 @@ from xdsl.passes import ModulePass
 from lutopt.diagnostics import LutoptError, set_location
 from lutopt.ir.comb import logic_weight
 from lutopt.ir.latency import latency_of, set_latency
+from lutopt.ir.order import topological_order
 
 CONSTANT_OPS = frozenset({"hw.constant"})
 
@@ -37,10 +38,14 @@ def op_weight(op: Operation) -> int:
 
 
 def logic_levels(module: hw.HWModuleOp) -> tuple[dict[SSAValue, int], int]:
-    """The logic level of every value (block arguments and constants at 0) and the depth."""
-    level: dict[SSAValue, int] = {a: 0 for a in module.body.block.args}
+    """The logic level of every value (block arguments and constants at 0) and the depth.
+
+    The body is a graph region (a value may be used before its definition): ops are
+    visited in `lutopt.ir.order.topological_order`."""
+    block = module.body.block
+    level: dict[SSAValue, int] = {a: 0 for a in block.args}
     depth = 0
-    for op in module.body.block.ops:
+    for op in topological_order(block):
         if op.name == "hw.output":
             continue
         lvl = max((level.get(v, 0) for v in op.operands), default=0) + op_weight(op)
@@ -67,6 +72,7 @@ def pipeline_module(module: hw.HWModuleOp, stages: int) -> None:
 
     block = module.body.block
     level, depth = logic_levels(module)
+    order = topological_order(block)  # before registers and the clock are added
     parts = stages + 1
 
     # Clock port first.
@@ -98,7 +104,7 @@ def pipeline_module(module: hw.HWModuleOp, stages: int) -> None:
         delayed[(v, k)] = reg.results[0]
         return reg.results[0]
 
-    for op in list(block.ops):
+    for op in order:
         if op.name in CONSTANT_OPS:
             for r in op.results:
                 stage[r] = None  # constants are available in every stage

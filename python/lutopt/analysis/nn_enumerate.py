@@ -37,6 +37,10 @@ from lutopt.dialects.nn import (
 )
 from lutopt.interpreters.common import Unsupported
 from lutopt.interpreters.tensor import attr_array, cmpf_predicate, eval_body, fma_f32
+from lutopt.progress import progress_wanted
+
+PROGRESS_ENTRIES = 1 << 22
+"""Runs of this many table entries in all (4M) or more show a progress bar (see `progress`)."""
 
 
 @dataclass
@@ -46,7 +50,8 @@ class EnumerateParams:
     chunk_elements: int = 1 << 20
     """Partitions are evaluated in chunks of about this many float32 per array."""
     progress: bool | None = None
-    """A progress bar on stderr; None: when stderr is a terminal and the run is long."""
+    """A progress bar on stderr; None: for runs of `PROGRESS_ENTRIES` entries or more, when
+    `lutopt.progress.progress_wanted()`."""
     use_numba: bool = True
     """Compile the contraction kernel with numba (when installed)."""
     threads: int = 0
@@ -339,7 +344,7 @@ def enumerate_partitions(
     stats.entries = total
     show = params.progress
     if show is None:
-        show = total >= (1 << 22) and sys.stderr.isatty() or os.environ.get("LUTOPT_PROGRESS") == "1"
+        show = total >= PROGRESS_ENTRIES and progress_wanted()
     bar = _Progress(total, bool(show))
     tables: list[np.ndarray | None] = [None] * len(parts)
     jobs: list[tuple[Program, list[int], int]] = []

@@ -5,7 +5,8 @@ many input vectors at once. The ops' evaluators live with their level, one modul
 dialect family, and register themselves with `compiles` or `register_op` when imported:
 
 - `lutopt.interpreters.lut`: `lut.table`, `arith.constant`, `func.call`;
-- `lutopt.interpreters.rtl`: `hw.*`, the `comb` ops (and their `arith` twins);
+- `lutopt.interpreters.rtl`: `hw.*`, the `comb` ops;
+- `lutopt.interpreters.arith`: the integer level (`arith` on signless integers);
 - `lutopt.interpreters.gate`: `gate.netlist`;
 - `lutopt.interpreters.nn`: `nn.partition` (imported on first use: it brings the
   enumeration's kernels).
@@ -124,7 +125,7 @@ def register_op(
 
 def _import_evaluators() -> None:
     """Imports the evaluators of the lut and rtl levels (they register their ops)."""
-    from lutopt.interpreters import lut, rtl  # noqa: F401
+    from lutopt.interpreters import arith, lut, rtl  # noqa: F401
 
 
 def _import_lazy_evaluator(name: str) -> None:

@@ -1,7 +1,6 @@
 """The interpreter's evaluators of the rtl level: `hw.constant`, `hw.bitcast`,
-`hw.array_get`, `hw.array_create`, `hw.instance` and the `comb` ops, with the `arith` ops
-that share their semantics (`arith.select`, `arith.cmpi`, the extensions, the binary ops
-of `lutopt.ir.comb.BINARY_OPS`). `hw.output` and `seq.compreg` are run by the plan (see
+`hw.array_get`, `hw.array_create`, `hw.instance` and the `comb` ops (the `arith` ops
+that share their semantics are registered by `lutopt.interpreters.arith`). `hw.output` and `seq.compreg` are run by the plan (see
 `lutopt.interpreters.core`).
 
 `hw.bitcast` from an integer puts bit `i*K` at the bottom of element `i` of an
@@ -122,7 +121,7 @@ def _compile_replicate(op: Operation, interp: Interpreter) -> Closure:
     return lambda args, env: [Bits(np.tile(to_bits(args[0], w_in), (1, n)))]
 
 
-@compiles("comb.mux", "arith.select")
+@compiles("comb.mux")
 def _compile_mux(op: Operation, interp: Interpreter) -> Closure:
     return lambda args, env: [select(args[0], args[1], args[2])]
 
@@ -182,10 +181,10 @@ def _table_compiler(entry: RtlOp) -> Compiler:
 
 
 for _entry in BINARY_OPS.values():
-    compiles(_entry.name, *_entry.arith)(_table_compiler(_entry))
+    compiles(_entry.name)(_table_compiler(_entry))
 
 
-@compiles("comb.icmp", "arith.cmpi")
+@compiles("comb.icmp")
 def _compile_icmp(op: Operation, interp: Interpreter) -> Closure:
     code = op.predicate.value.data  # type: ignore[attr-defined]
     pred = icmp_predicate(code)
@@ -210,24 +209,6 @@ def _compile_icmp(op: Operation, interp: Interpreter) -> Closure:
         return [np.array([pycmp(x, y) for x, y in zip(a, b)], dtype=_U64)]
 
     return slow
-
-
-@compiles("arith.extui", "arith.trunci")
-def _compile_zext_trunc(op: Operation, interp: Interpreter) -> Closure:
-    w_in, w_out = int_width(op.operands[0]), int_width(op.results[0])
-    if max(w_in, w_out) > 64:
-        raise unsupported(op, "integers wider than 64 bits")
-    m = mask(w_out)
-    return lambda args, env: [args[0] & m]
-
-
-@compiles("arith.extsi")
-def _compile_sext(op: Operation, interp: Interpreter) -> Closure:
-    w_in, w_out = int_width(op.operands[0]), int_width(op.results[0])
-    if max(w_in, w_out) > 64:
-        raise unsupported(op, "integers wider than 64 bits")
-    m = mask(w_out)
-    return lambda args, env: [to_signed(args[0], w_in).view(_U64) & m]
 
 
 # ----- hw arrays

@@ -3,7 +3,9 @@
 - `constant_array(op_or_value, ctx)`: the array of an `arith.constant` (dense, splat,
   `dense_resource` blob, scalar).
 - linalg ops are seen as loop nests by `lutopt.interpreters.structured` (`structured_view`,
-  domain points, flat ids); `evaluate_structured(view, arrays)` evaluates one.
+  domain points, flat ids); `evaluate_structured(view, arrays)` evaluates one, and
+  `evaluate_movement(op, arrays)` a data-movement op (reshapes, slices, concat); with
+  `batched=True` both run on many input vectors at once (a leading batch axis).
 - `eval_body(block, args, ...)`: the scalar body of a `linalg.generic` on arrays.
 - `evaluate_op(op, operands)`: any supported op on constant arrays (constant folding).
 
@@ -308,53 +310,66 @@ def eval_body(
 # --------------------------------------------------------------------- evaluation
 
 
-def evaluate_structured(view: StructuredView, arrays: Sequence[np.ndarray], ctx: Context | None = None) -> list[np.ndarray]:
-    """A linalg op on constant arrays (inputs then outputs); returns the results."""
+def _flat(a: np.ndarray) -> np.ndarray:
+    """An array with a batch axis as (batch, elements)."""
+    return a.reshape(a.shape[0], -1)
+
+
+def evaluate_structured(
+    view: StructuredView, arrays: Sequence[np.ndarray], ctx: Context | None = None, *, batched: bool = False
+) -> list[np.ndarray]:
+    """A linalg op on arrays (inputs then outputs); returns the results.
+
+    With `batched`, every array has a leading batch axis, of length B (many input vectors
+    at once) or 1 (a value the same for all of them, such as a constant), and so do the
+    results (length B, the longest). Values read from outside the body (scalars,
+    `tensor.extract` sources) must be constants.
+    """
+    if not batched:
+        arrays = [np.asarray(a)[None] for a in arrays]
+        return [r[0] for r in evaluate_structured(view, arrays, ctx, batched=True)]
+    b = max(a.shape[0] for a in arrays)
     npoints = int(np.prod(view.domain)) if view.domain else 1
     dims = domain_points(view.domain)
     operands = view.inputs + view.outputs
     ids = [flat_ids(m, dims, shape_of(v), npoints) for v, m in zip(operands, view.maps)]
     nin = len(view.inputs)
-    results = [np.array(a, copy=True).reshape(-1) for a in arrays[nin:]]
+    results = [np.array(np.broadcast_to(_flat(a), (b, _flat(a).shape[1]))) for a in arrays[nin:]]
+
+    def outer(v: SSAValue) -> np.ndarray:
+        return _outer_constant(v, ctx, view.op)
+
+    def extract(op: Operation, t: SSAValue, idx: list[np.ndarray]) -> np.ndarray:
+        return _extract_constant(op, t, idx, ctx)
+
     if not any(view.reduction):
-        vals = [np.asarray(a).reshape(-1)[i] for a, i in zip(arrays, ids)]
+        vals = [_flat(a)[:, i] for a, i in zip(arrays, ids)]
         if view.body == "copy":
             outs = [vals[0]]
         elif view.body == "matmul":
             raise Unsupported("a matmul without reduction", view.op)
         else:
-            outs = eval_body(
-                view.body,  # type: ignore[arg-type]
-                vals,
-                lambda v: _outer_constant(v, ctx, view.op),
-                index=lambda d: dims[d],
-                extract=lambda op, t, idx: _extract_constant(op, t, idx, ctx),
-            )
+            outs = eval_body(view.body, vals, outer, index=lambda d: dims[d], extract=extract)  # type: ignore[arg-type]
         for r, i, o in zip(results, ids[nin:], outs):
-            r[i] = np.broadcast_to(o, (npoints,))
-        return [r.reshape(shape_of(v)) for r, v in zip(results, view.outputs)]
+            r[:, i] = np.broadcast_to(o, (b, npoints))
+        return [r.reshape((b, *shape_of(v))) for r, v in zip(results, view.outputs)]
     order = reduction_order(view)
     red = [d for d, r in enumerate(view.reduction) if r]
     k = int(np.prod([view.domain[d] for d in red]))
     npar = npoints // k
     ids = [i[order].reshape(npar, k) for i in ids]
     pts = [d[order].reshape(npar, k) for d in dims]
-    acc = [r[i[:, 0]] for r, i in zip(results, ids[nin:])]
+    acc = [r[:, i[:, 0]] for r, i in zip(results, ids[nin:])]
     for j in range(k):
-        vals = [np.asarray(a).reshape(-1)[i[:, j]] for a, i in zip(arrays[:nin], ids[:nin])]
+        vals = [_flat(a)[:, i[:, j]] for a, i in zip(arrays[:nin], ids[:nin])]
         if view.body == "matmul":
             acc = [fma_f32(vals[0], vals[1], acc[0])]
         else:
-            acc = eval_body(
-                view.body,  # type: ignore[arg-type]
-                vals + acc,
-                lambda v: _outer_constant(v, ctx, view.op),
-                index=lambda d, j=j: pts[d][:, j],
-                extract=lambda op, t, idx: _extract_constant(op, t, idx, ctx),
-            )
+            acc = eval_body(view.body, vals + acc, outer, index=lambda d, j=j: pts[d][:, j], extract=extract)  # type: ignore[arg-type]
+            acc = [np.broadcast_to(a, (b, npar)) for a in acc]
     for r, i, a in zip(results, ids[nin:], acc):
-        r[i[:, 0]] = a
-    return [r.reshape(shape_of(v)) for r, v in zip(results, view.outputs)]
+        r[:, i[:, 0]] = a
+    return [r.reshape((b, *shape_of(v))) for r, v in zip(results, view.outputs)]
 
 
 def _outer_constant(v: SSAValue, ctx: Context | None, op: Operation) -> np.ndarray:
@@ -426,20 +441,38 @@ def movement_ids(op: Operation) -> list[tuple[int, np.ndarray]] | None:
     return None
 
 
+def evaluate_movement(op: Operation, arrays: Sequence[np.ndarray], *, batched: bool = False) -> np.ndarray | None:
+    """The result of a data-movement op (see `movement_ids`) on its operand arrays; None
+    if `op` is not one.
+
+    Elements, and the result's dtype, come from the operands that supply elements (not
+    a `tensor.reshape`'s shape operand). With `batched`, as `evaluate_structured`.
+    """
+    mv = movement_ids(op)
+    if mv is None:
+        return None
+    if not batched:
+        arrays = [np.asarray(a)[None] for a in arrays]
+    opn, ids = mv[0]
+    arrays = arrays[: int(opn.max(initial=0)) + 1]
+    b = max(a.shape[0] for a in arrays)
+    flat = [np.broadcast_to(_flat(a), (b, _flat(a).shape[1])) for a in arrays]
+    out = np.empty((b, len(ids)), dtype=np.result_type(*[a.dtype for a in flat]))
+    for i, a in enumerate(flat):
+        sel = opn == i
+        out[:, sel] = a[:, ids[sel]]
+    out = out.reshape((b, *shape_of(op.results[0])))
+    return out if batched else out[0]
+
+
 def evaluate_op(op: Operation, arrays: Sequence[np.ndarray], ctx: Context | None = None) -> list[np.ndarray] | None:
     """Evaluates `op` on constant operand arrays; None if the op is not modelled."""
     view = structured_view(op)
     if view is not None:
         return evaluate_structured(view, arrays, ctx)
-    mv = movement_ids(op)
-    if mv is not None:
-        opn, ids = mv[0]
-        flat = [np.asarray(a).reshape(-1) for a in arrays]
-        out = np.empty(len(ids), dtype=np.result_type(*[a.dtype for a in flat]))
-        for i, a in enumerate(flat):
-            sel = opn == i
-            out[sel] = a[ids[sel]]
-        return [out.reshape(shape_of(op.results[0]))]
+    moved = evaluate_movement(op, arrays)
+    if moved is not None:
+        return [moved]
     if isinstance(op, tensor.EmptyOp):
         t = op.results[0].type
         return [np.zeros(shape_of(op.results[0]), dtype=numpy_dtype(t.get_element_type()))]  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ nodes. `lutopt.logic.simplify` (the `gate-*` passes) and the mapper's normalisat
 (`lutopt.logic.mapping`) both run on these, so they cannot drift apart.
 
 The rebuild follows `lutopt.logic.builder.NetlistBuilder.gate` literal by literal (the
-gate-by-gate builder used when netlists are constructed; `test_simplify_kernels.py`
+gate-by-gate builder used when netlists are constructed; `test/python/logic/test_strash_kernels.py`
 checks that the two agree): a literal is 2 * node + complemented, complemented fanins are
 folded into the gate function (difflogic numbering: bit 3 - (2a + b) of `fn` is f(a, b)).
 """

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
@@ -40,6 +39,7 @@ from lutopt.interpreters.core import (
     signature_of,
 )
 from lutopt.ir.comb import mask
+from lutopt.sim.mismatch import Mismatch
 
 EXHAUSTIVE_MAX_BITS = 16
 """Up to this many input bits, every input vector is tried."""
@@ -110,24 +110,6 @@ def aligned_outputs(
     return [o[lat : lat + k].reshape(-1)[:n].copy() for o in outs]
 
 
-@dataclass
-class Mismatch:
-    """One input vector on which two functions differ."""
-
-    name: str
-    inputs: list[tuple[str, int]]
-    output: int
-    before: int
-    after: int
-
-    def describe(self, before: str = "before", after: str = "after") -> str:
-        if self.inputs:
-            ins = "for inputs " + ", ".join(f"{n}={v}" for n, v in self.inputs)
-        else:
-            ins = "with no inputs"
-        return f"{ins} output #{self.output} is {self.before} {before} and {self.after} {after}"
-
-
 def first_mismatch(
     sig: Signature,
     vectors: Sequence[np.ndarray],
@@ -144,7 +126,10 @@ def first_mismatch(
         return None
     out = next(j for j, (e, g) in enumerate(zip(expected, got)) if e[first] != g[first])
     inputs = [(nm, int(v[first])) for nm, v in zip(sig.input_names, vectors)]
-    return Mismatch(sig.name, inputs, out, int(expected[out][first]), int(got[out][first]))
+    return Mismatch(
+        sig.name, inputs, out, int(expected[out][first]), int(got[out][first]),
+        vector=first, output_name=sig.output_names[out] if out < len(sig.output_names) else "",
+    )
 
 
 def compare_functions(

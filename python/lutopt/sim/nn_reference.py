@@ -12,7 +12,8 @@ It does not use the partition analysis or the enumeration (`nn_partition.py`,
 `nn_enumerate.py`, `nn_absorb.py`), so `--check-passes` can check `nn-partition` and
 `nn-absorb-partitions` against the function they started from.
 
-Values carry a leading batch axis (1 for constants, B for values that depend on inputs).
+Values carry a leading batch axis (1 for constants, B for values that depend on inputs):
+the tensor interpreter's `evaluate_structured` and `evaluate_movement` with `batched=True`.
 """
 
 from __future__ import annotations
@@ -29,13 +30,10 @@ from lutopt.diagnostics import LutoptError
 from lutopt.interpreters.tensor import (
     Unsupported,
     constant_array,
-    domain_points,
-    eval_body,
-    flat_ids,
-    fma_f32,
+    evaluate_movement,
+    evaluate_structured,
     movement_ids,
     numpy_dtype,
-    reduction_order,
     shape_of,
     structured_view,
 )
@@ -49,74 +47,6 @@ def is_tensor_level(f: Operation) -> bool:
         return False
     names = {op.name for op in f.body.block.ops}
     return "nn.quantize" in names and "nn.partition" not in names
-
-
-def _flat(a: np.ndarray) -> np.ndarray:
-    return a.reshape(a.shape[0], -1)
-
-
-def _structured(view, arrays: Sequence[np.ndarray], ctx: Context | None) -> list[np.ndarray]:
-    """`nn_tensor.evaluate_structured` with a batch axis in front of every array."""
-    b = max(a.shape[0] for a in arrays)
-    npoints = int(np.prod(view.domain)) if view.domain else 1
-    dims = domain_points(view.domain)
-    operands = view.inputs + view.outputs
-    ids = [flat_ids(m, dims, shape_of(v), npoints) for v, m in zip(operands, view.maps)]
-    nin = len(view.inputs)
-    results = [np.array(np.broadcast_to(_flat(a), (b, _flat(a).shape[1]))) for a in arrays[nin:]]
-
-    def outer(v: SSAValue) -> np.ndarray:
-        c = constant_array(v, ctx)
-        if c is None:
-            raise Unsupported("the body reads a value that is not a constant", view.op)
-        return c
-
-    def extract(op: Operation, t: SSAValue, idx: list[np.ndarray]) -> np.ndarray:
-        c = constant_array(t, ctx)
-        if c is None:
-            raise Unsupported("'tensor.extract' from a tensor that is not constant", op)
-        return c[tuple(np.asarray(i, dtype=np.int64) for i in idx)]
-
-    if not any(view.reduction):
-        vals = [_flat(a)[:, i] for a, i in zip(arrays, ids)]
-        if view.body == "copy":
-            outs = [vals[0]]
-        elif view.body == "matmul":
-            raise Unsupported("a matmul without reduction", view.op)
-        else:
-            outs = eval_body(view.body, vals, outer, index=lambda d: dims[d], extract=extract)
-        for r, i, o in zip(results, ids[nin:], outs):
-            r[:, i] = np.broadcast_to(o, (b, npoints))
-        return [r.reshape((b, *shape_of(v))) for r, v in zip(results, view.outputs)]
-    order = reduction_order(view)
-    red = [d for d, r in enumerate(view.reduction) if r]
-    k = int(np.prod([view.domain[d] for d in red]))
-    npar = npoints // k
-    ids = [i[order].reshape(npar, k) for i in ids]
-    pts = [d[order].reshape(npar, k) for d in dims]
-    acc = [r[:, i[:, 0]] for r, i in zip(results, ids[nin:])]
-    for j in range(k):
-        vals = [_flat(a)[:, i[:, j]] for a, i in zip(arrays[:nin], ids[:nin])]
-        if view.body == "matmul":
-            acc = [fma_f32(vals[0], vals[1], acc[0])]
-        else:
-            acc = eval_body(view.body, vals + acc, outer, index=lambda d, j=j: pts[d][:, j], extract=extract)
-            acc = [np.broadcast_to(a, (b, npar)) for a in acc]
-    for r, i, a in zip(results, ids[nin:], acc):
-        r[:, i[:, 0]] = a
-    return [r.reshape((b, *shape_of(v))) for r, v in zip(results, view.outputs)]
-
-
-def _move(op: Operation, arrays: Sequence[np.ndarray]) -> np.ndarray:
-    opn, ids = movement_ids(op)[0]  # type: ignore[index]
-    arrays = arrays[: int(opn.max(initial=0)) + 1]  # not a reshape's shape operand
-    b = max(a.shape[0] for a in arrays)
-    flat = [np.broadcast_to(_flat(a), (b, _flat(a).shape[1])) for a in arrays]
-    out = np.empty((b, len(ids)), dtype=np.result_type(*[a.dtype for a in flat]))
-    for i, a in enumerate(flat):
-        sel = opn == i
-        out[:, sel] = a[:, ids[sel]]
-    return out.reshape((b, *shape_of(op.results[0])))
 
 
 def quantize(x: np.ndarray, scale: np.float32, lo: int, hi: int) -> np.ndarray:
@@ -216,18 +146,18 @@ class TensorReference:
                 # Only the operands elements come from (not a reshape's shape operand).
                 srcs = op.operands[: int(mv[0][0].max(initial=0)) + 1]
                 if all(v in arg_codes for v in srcs):
-                    arg_codes[op.results[0]] = _move(op, [arg_codes[v] for v in srcs])
+                    arg_codes[op.results[0]] = evaluate_movement(op, [arg_codes[v] for v in srcs], batched=True)
                 if all(v in out_codes for v in srcs):
                     out_codes[op.results[0]] = (
-                        _move(op, [out_codes[v][0] for v in srcs]),
-                        _move(op, [out_codes[v][1][None] for v in srcs])[0],
+                        evaluate_movement(op, [out_codes[v][0] for v in srcs], batched=True),
+                        evaluate_movement(op, [out_codes[v][1] for v in srcs]),
                     )
-                env[op.results[0]] = _move(op, args)
+                env[op.results[0]] = evaluate_movement(op, args, batched=True)
                 continue
             view = structured_view(op)
             if view is None:
                 raise Unsupported(f"the tensor reference does not evaluate '{op.name}'", op)
-            outs = _structured(view, args, self.ctx)
+            outs = evaluate_structured(view, args, self.ctx, batched=True)
             for r, v in zip(op.results, outs):
                 env[r] = v
         raise Unsupported("function without a return", self.f)
@@ -238,7 +168,7 @@ class TensorReference:
             if v not in out_codes:
                 raise LutoptError(f"result #{i} is not the output of a quantizer", ret)
             q, w = out_codes[v]
-            q, w = _flat(q), w.reshape(-1)
+            q, w = q.reshape(q.shape[0], -1), w.reshape(-1)
             for e in range(q.shape[1]):
                 results.append((q[:, e] & ((1 << int(w[e])) - 1)).astype(np.uint64))
         return results

@@ -29,6 +29,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from lutopt.diagnostics import LutoptError
 from lutopt.ir.latency import read_latency_comment
+from lutopt.sim.mismatch import Mismatch
 
 SIMULATORS = ("verilator", "iverilog")
 CLOCK_NAMES = ("clk", "clock")
@@ -381,15 +382,6 @@ def vectors_for(widths: Sequence[int], num_vectors: int, seed: int) -> list[np.n
 
 
 @dataclass
-class Mismatch:
-    vector: int
-    inputs: dict[str, int]
-    output: str
-    got: int | None
-    expected: int
-
-
-@dataclass
 class CheckReport:
     top: str
     simulator: str
@@ -498,9 +490,11 @@ def check_verilog(
     report.mismatching_vectors = int(bad.sum())
     for k in np.flatnonzero(bad)[:max_reported]:
         k = int(k)
-        ins = {p.name: int(v[k]) for p, v in zip(ports.inputs, vectors)}
-        for p, g, e in zip(ports.outputs, got, expected):
+        ins = [(p.name, int(v[k])) for p, v in zip(ports.inputs, vectors)]
+        for j, (p, g, e) in enumerate(zip(ports.outputs, got, expected)):
             gv = int(g[k])
             if gv != int(e[k]):
-                report.mismatches.append(Mismatch(k, ins, p.name, None if gv < 0 else gv, int(e[k])))
+                report.mismatches.append(
+                    Mismatch(top, ins, j, int(e[k]), None if gv < 0 else gv, vector=k, output_name=p.name)
+                )
     return report

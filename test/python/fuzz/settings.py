@@ -63,9 +63,15 @@ def _is_control_flow(e: BaseException) -> bool:
     return type(e).__module__.startswith("hypothesis")
 
 
+class BudgetSpent(BaseException):
+    """Raised into hypothesis when a fuzzer's time is up. A BaseException, so hypothesis
+    neither shrinks it nor draws more cases: the run ends at once, and conftest.py's
+    `pytest_pyfunc_call` turns it into a pass."""
+
+
 def _budgeted(test):
-    """Runs `test` until its time budget is exhausted, then passes each new case at once
-    (cheaper than rejecting it: hypothesis would keep drawing replacements)."""
+    """Runs `test` until its time budget is exhausted, then ends the fuzzer (BudgetSpent):
+    drawing thousands of remaining cases only to pass them costs hours on a loaded machine."""
     budget: list[TimeBudget] = []
 
     @functools.wraps(test)
@@ -73,7 +79,7 @@ def _budgeted(test):
         if not budget:
             budget.append(TimeBudget())  # the clock starts at a fuzzer's first case
         if budget[0].exhausted():
-            return None
+            raise BudgetSpent()
         try:
             return test(*args, **kwargs)
         except BaseException as e:
