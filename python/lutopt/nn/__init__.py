@@ -4,7 +4,11 @@
 - `lutopt.nn.codes`: code widths and port bit patterns (no torch needed).
 - `lutopt.nn.layers`: `SparseQuantLinear` (LogicNets), `PartitionedMLP` (NeuraLUT),
   `QuantSequential`, `build_model`.
-- `lutopt.nn.train`: training on offline data sets (`lutopt-train`).
+- `lutopt.nn.logic`: logic-gate and learned-LUT networks (difflogic, LILogicNet, LUTNet):
+  `LogicLayer`, `LUTLayer`, `GroupSum`, `Thermometer`, `build_logic_model`.
+- `lutopt.nn.data`: MNIST's original idx files, read with NumPy (`load_mnist`).
+- `lutopt.nn.train`: training on offline data sets (`lutopt-train`; logic/LUT networks in
+  `lutopt.nn.logic_train`).
 - `lutopt.nn.export`: torch-mlir export (`lutopt-export`, `export_model`).
 
 These need the optional dependencies (`pip install 'lutopt[torch]'`); `import lutopt` and
@@ -26,6 +30,19 @@ _EXPORTS = {
     "QuantSequential": "lutopt.nn.layers",
     "build_model": "lutopt.nn.layers",
     "random_connectivity": "lutopt.nn.layers",
+    "LogicLayer": "lutopt.nn.logic",
+    "LUTLayer": "lutopt.nn.logic",
+    "GroupSum": "lutopt.nn.logic",
+    "Thermometer": "lutopt.nn.logic",
+    "GATE_COEFFS": "lutopt.nn.logic",
+    "GATE_NAMES": "lutopt.nn.logic",
+    "logic_connections": "lutopt.nn.logic",
+    "build_logic_model": "lutopt.nn.logic",
+    "count_gates": "lutopt.nn.logic",
+    "discrete_state": "lutopt.nn.logic",
+    "from_discrete_state": "lutopt.nn.logic",
+    "load_mnist": "lutopt.nn.data",
+    "MnistUnavailable": "lutopt.nn.data",
     "export_model": "lutopt.nn.export",
     "export_text": "lutopt.nn.export",
 }

@@ -253,8 +253,10 @@ def load_bundle(path: Path) -> QuantSequential:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="lutopt-train", description=__doc__.split("\n\n")[0])
-    p.add_argument("--dataset", default="digits", choices=["digits", "jsc"])
-    p.add_argument("--kind", default="sparse", choices=["sparse", "mlp"])
+    p.add_argument("--dataset", default="digits", choices=["digits", "jsc", "mnist"])
+    p.add_argument("--kind", default="sparse", choices=["sparse", "mlp", "logic", "lut"],
+                   help="sparse/mlp: quantized table networks; logic/lut: logic-gate or "
+                        "learned-LUT networks (lutopt.nn.logic_train)")
     p.add_argument("--mode", default="mask", choices=["mask", "gather"])
     p.add_argument("--layers", default=None, help="comma-separated layer sizes (last = classes)")
     p.add_argument("--fan-ins", default=None, help="comma-separated fan-ins, one per layer")
@@ -265,17 +267,42 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--width", type=int, default=16)
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-2)
+    p.add_argument("--lr", type=float, default=None, help="learning rate (default 0.01)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--balanced", action="store_true",
                    help="connectivity that reads every input of a layer evenly (no dead neurons)")
-    p.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest for models this small)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads (1 is fastest for models this small, and for logic/lut "
+                        "networks, whose training runs in single-threaded numba kernels)")
     p.add_argument("--out", type=Path, default=None, help="directory for model.pt, testset.npz, config.json")
     p.add_argument("--export", action="store_true", help="also write OUT/model.mlir (torch-mlir)")
     p.add_argument("--no-float", action="store_true", help="skip the float twin")
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--quiet", action="store_true")
+    g = p.add_argument_group("logic and LUT networks (--kind logic|lut)")
+    g.add_argument("--connections", default="learned", choices=["learned", "unique", "random"])
+    g.add_argument("--candidates", type=int, default=4, help="wires a learned input chooses among")
+    g.add_argument("--lut-k", type=int, default=6, help="inputs of each table (--kind lut)")
+    g.add_argument("--tau", type=float, default=10.0, help="GroupSum divisor")
+    g.add_argument("--thresholds", default=None, help="comma-separated input thresholds (0.5)")
+    g.add_argument("--time-limit", type=float, default=0.0,
+                   help="minutes; stop after the epoch that crosses it")
     a = p.parse_args(argv)
+    if a.kind in ("logic", "lut"):
+        if a.dataset == "jsc":
+            p.error("--kind logic|lut trains on mnist or digits")
+        from lutopt.nn.data import MnistUnavailable
+        from lutopt.nn.logic_train import main_logic
+
+        try:
+            return main_logic(a)
+        except MnistUnavailable as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+    if a.dataset == "mnist":
+        p.error("--dataset mnist needs --kind logic or lut")
+    if a.lr is None:
+        a.lr = 1e-2
 
     cfg = TrainConfig(dataset=a.dataset, kind=a.kind, mode=a.mode, input_bits=a.input_bits,
                       hidden_bits=a.hidden_bits, output_bits=a.output_bits, depth=a.depth,
