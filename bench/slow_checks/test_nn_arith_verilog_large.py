@@ -1,0 +1,71 @@
+"""Run on request (about 10 minutes of Icarus time each):
+
+    .venv/bin/pytest -q bench/slow_checks/test_nn_arith_verilog_large.py
+
+Issue 11's acceptance check at the Verilog level: models with layers too wide for a table
+go through `lutopt MODEL.mlir -p 'lower-to-rtl{lut-size=6}' -t verilog`, and the Verilog
+simulated in Icarus (fewer vectors for the 64x16 layer, about 10,000 6-LUTs) gives
+PyTorch's codes (with `multiplier=mitch-w6`: the codes of the
+PyTorch emulation of Mitch-w6 products, `lutopt.nn.approx`) on random and edge inputs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="torch is not installed (pip install torch==2.13.0)")
+pytest.importorskip("torch_mlir.fx", reason="torch-mlir is not installed (pip install torch-mlir)")
+if shutil.which("iverilog") is None:
+    pytest.skip("iverilog (Icarus Verilog) is not installed", allow_module_level=True)
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "test", "python", "nn"))
+from models_arith import Dense, Mixed, export, pytorch_codes, sample_codes  # noqa: E402
+
+from lutopt.sim.verilog_sim import simulate_verilog  # noqa: E402
+
+LUTOPT = os.path.join(os.path.dirname(sys.executable), "lutopt")
+
+
+def compile_verilog(tmp_path, model, n_in: int, passes: str) -> tuple[str, str]:
+    src = tmp_path / "model.mlir"
+    src.write_text(export(model, n_in))
+    out = tmp_path / "model.v"
+    proc = subprocess.run([LUTOPT, str(src), "-p", passes, "-t", "verilog", "-o", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return str(out), proc.stderr
+
+
+def simulate(path: str, codes: np.ndarray, w_in: int, simulator: str = "iverilog") -> np.ndarray:
+    ins = [(codes[:, i] & ((1 << w_in) - 1)).astype(np.uint64) for i in range(codes.shape[1])]
+    return np.stack(simulate_verilog(path, "main", ins, simulator=simulator), axis=1).astype(np.uint64)
+
+
+def check(got: np.ndarray, want: np.ndarray, codes: np.ndarray) -> None:
+    bad = np.argwhere(got != want)
+    assert len(bad) == 0, f"{len(bad)} of {want.size} codes differ, first at input {codes[bad[0][0]]}"
+
+
+def test_dense_64x16_verilog_equals_pytorch(tmp_path):
+    # 64 inputs of 8-bit codes, 16 outputs, integer weights, ReLU, 4-bit output codes.
+    model = Dense(wmax=3).eval()
+    path, err = compile_verilog(tmp_path, model, 64, "lower-to-rtl{lut-size=6}")
+    assert "16 element(s) of this quantizer as integer arithmetic" in err
+    codes = sample_codes(64, 0, 255, 100)
+    want = pytorch_codes(model, codes, model.s_in, model.s_out, 4)
+    assert len(np.unique(want)) > 8
+    check(simulate(path, codes, 8), want, codes)
+
+
+def test_mixed_model_verilog_equals_pytorch(tmp_path):
+    model = Mixed().eval()
+    path, err = compile_verilog(tmp_path, model, 48, "lower-to-rtl{lut-size=6}")
+    assert "8 element(s)" in err and "2 element(s)" in err
+    codes = sample_codes(48, -8, 7, 100, seed=4)
+    want = pytorch_codes(model, codes, 0.25, [0.25] * 4 + [0.5] * 2, [3] * 4 + [4] * 2)
+    check(simulate(path, codes, 4), want, codes)
