@@ -77,6 +77,9 @@ class LowerToLuts(NamedPipeline):
         from lutopt.lowering.pipelines.nn_to_lut import NnToLut
 
         check_lut_size("lower-to-luts", self.lut_size)
+        from lutopt.lowering.conversion.convert_nn_to_arith import check_multiplier
+
+        check_multiplier(self.name, self.multiplier)
         logic: list[ModulePass] = [GateConstProp(), GateRecoverXors(), GateStrash(), GateDce()]
         if self.rewrite:
             from lutopt.lowering.transforms.gate.gate_aig_opt import GateAigOpt

@@ -45,6 +45,9 @@ class LowerToRtl(NamedPipeline):
         if self.pipeline_stages < 0:
             raise LutoptError(f"lower-to-rtl: pipeline-stages must be >= 0, got {self.pipeline_stages}")
         check_lut_size("lower-to-rtl", self.lut_size)
+        from lutopt.lowering.conversion.convert_nn_to_arith import check_multiplier
+
+        check_multiplier(self.name, self.multiplier)
         from lutopt.lowering.conversion.gate_map_luts import GateMapLuts
         from lutopt.lowering.pipelines.nn_to_lut import NnToLut
 

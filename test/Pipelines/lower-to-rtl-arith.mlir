@@ -13,7 +13,7 @@
 // CHECK: 0 mismatches
 // WORDS: = x * y;
 // WORDS: = p + c;
-// BAD: error: convert-arith-to-gate: unknown multiplier 'booth'
+// BAD: error: lower-to-rtl: multiplier must be exact, mitchell or mitch-w<W> (W >= 1), got 'booth'
 func.func @mac(%a: i4, %b: i4, %c: i8) -> (i8, i1) {
   %x = arith.extsi %a : i4 to i8
   %y = arith.extui %b : i4 to i8
