@@ -24,7 +24,6 @@ float32 computation.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import time
@@ -246,11 +245,11 @@ def _sum_tree(em: _Emitter, terms: list[tuple[SSAValue, int]], w: int) -> SSAVal
 
 
 def _progress(M: np.ndarray) -> bool:
-    """Progress lines for long solves: on a terminal for big matrices, or LUTOPT_PROGRESS=1."""
-    env = os.environ.get("LUTOPT_PROGRESS")
-    if env is not None:
-        return env == "1"
-    return sys.stderr.isatty() and int(np.count_nonzero(M)) >= 256
+    """Progress lines for long solves of big matrices, when progress is wanted
+    (`lutopt.progress.progress_wanted`: LUTOPT_PROGRESS, else a terminal)."""
+    from lutopt.progress import progress_wanted
+
+    return progress_wanted() and int(np.count_nonzero(M)) >= 256
 
 
 def _plus(em: _Emitter, acc: SSAValue | None, offset: int, w: int) -> tuple[SSAValue | None, int, int]:
