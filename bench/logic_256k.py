@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -37,7 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-ABC = shutil.which("berkeley-abc") or shutil.which("yosys-abc")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from map_epfl import ABC, abc_map, lut_depth  # noqa: E402  (the shared ABC and LUT-count helpers)
 LUTOPT = os.path.join(os.path.dirname(sys.executable), "lutopt")
 NETWORK_PASSES = ("nn-to-lut,gate-const-prop,gate-recover-xors,gate-strash,gate-dce,"
                   "gate-aig-opt{probe-gain=0.005},gate-map-luts{lut-size=6}")
@@ -92,35 +92,9 @@ def run_timed(cmd: list[str]) -> tuple[float, float, float, int, str]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 2**20, os.waitstatus_to_exitcode(status), err
 
 
-def lut_depth(module) -> tuple[int, int]:
-    """(lut.table ops, longest chain of them)."""
-    depth: dict = {}
-    luts = 0
-    for op in module.walk():
-        if op.name in ("lut.table", "comb.extract", "comb.concat"):
-            d = max((depth.get(v, 0) for v in op.operands), default=0)
-            if op.name == "lut.table":
-                d += 1
-                luts += 1
-            for r in op.results:
-                depth[r] = d
-    return luts, max(depth.values(), default=0)
-
-
 def abc_flow(aig: Path, script: str, tmp: Path) -> tuple[int, int, float] | None:
-    if ABC is None:
-        return None
-    out_blif = tmp / "abc.blif"
-    out_blif.unlink(missing_ok=True)
-    t = time.perf_counter()
-    res = subprocess.run([ABC, "-c", f"read {aig}; {script}; print_stats; write_blif {out_blif}"],
-                         capture_output=True, text=True, timeout=3600)
-    dt = time.perf_counter() - t
-    levs = re.findall(r"lev\s*=\s*(\d+)", res.stdout + res.stderr)
-    if not levs or not out_blif.exists():
-        return None
-    luts = sum(1 for line in out_blif.read_text().splitlines() if line.startswith(".names") and len(line.split()) > 2)
-    return luts, int(levs[-1]), dt
+    """(LUTs, depth, seconds) of an ABC flow on `aig` (map_epfl.abc_map), or None."""
+    return abc_map(f"read {aig}", script, 3600, tmp)
 
 
 def main(argv: list[str] | None = None) -> int:

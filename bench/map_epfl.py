@@ -104,6 +104,21 @@ def blif_constants(path: Path) -> int:
     return sum(1 for line in path.read_text().splitlines() if line.startswith(".names") and len(line.split()) == 2)
 
 
+def lut_depth(module) -> tuple[int, int]:
+    """(lut.table ops, longest chain of them) of a mapped module (comb.extract/concat add no level)."""
+    depth: dict = {}
+    luts = 0
+    for op in module.walk():
+        if op.name in ("lut.table", "comb.extract", "comb.concat"):
+            d = max((depth.get(v, 0) for v in op.operands), default=0)
+            if op.name == "lut.table":
+                d += 1
+                luts += 1
+            for r in op.results:
+                depth[r] = d
+    return luts, max(depth.values(), default=0)
+
+
 def abc_map(src_read: str, flow: str, timeout: float, tmp: Path) -> tuple[int, int, float] | None:
     """(LUTs, depth, seconds) of an ABC flow, or None."""
     out_blif = tmp / "abc_out.blif"

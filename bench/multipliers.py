@@ -25,9 +25,6 @@ operand pairs for N = 8, over `--samples` uniformly random pairs above, computed
 from __future__ import annotations
 
 import argparse
-import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-ABC = shutil.which("berkeley-abc") or shutil.which("yosys-abc")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from map_epfl import ABC, abc_map, lut_depth  # noqa: E402  (the shared ABC and LUT-count helpers)
 MULTIPLIERS = ("exact", "mitchell", "mitch-w6")
 ABC_FLOWS = {"abc if": "strash; if -K 6", "abc dch+mfs2": "strash; dch -f; if -K 6; mfs2"}
 
@@ -49,21 +47,6 @@ func.func @mul{n}(%a: i{n}, %b: i{n}) -> i{2 * n} {{
   func.return %p : i{2 * n}
 }}
 """
-
-
-def lut_depth(module) -> tuple[int, int]:
-    """(lut.table ops, longest chain of them) of the mapped module."""
-    depth: dict = {}
-    luts = 0
-    for op in module.walk():
-        if op.name in ("lut.table", "comb.extract", "comb.concat"):
-            d = max((depth.get(v, 0) for v in op.operands), default=0)
-            if op.name == "lut.table":
-                d += 1
-                luts += 1
-            for r in op.results:
-                depth[r] = d
-    return luts, max(depth.values(), default=0)
 
 
 def lutopt_flow(n: int, multiplier: str) -> tuple[int, int, float]:
@@ -87,18 +70,9 @@ def gate_netlist(n: int, multiplier: str):
 
 
 def abc_flow(aig: Path, script: str, tmp: Path) -> tuple[int, int] | None:
-    if ABC is None:
-        return None
-    out_blif = tmp / "abc.blif"
-    out_blif.unlink(missing_ok=True)
-    res = subprocess.run([ABC, "-c", f"read {aig}; {script}; print_stats; write_blif {out_blif}"],
-                         capture_output=True, text=True, timeout=1800)
-    text = res.stdout + res.stderr
-    levs = re.findall(r"lev\s*=\s*(\d+)", text)
-    if not levs or not out_blif.exists():
-        return None
-    luts = sum(1 for line in out_blif.read_text().splitlines() if line.startswith(".names") and len(line.split()) > 2)
-    return luts, int(levs[-1])
+    """(LUTs, depth) of an ABC flow on `aig` (map_epfl.abc_map), or None."""
+    r = abc_map(f"read {aig}", script, 1800, tmp)
+    return None if r is None else r[:2]
 
 
 def error_stats(n: int, multiplier: str, samples: int, seed: int = 0) -> tuple[float, float, str]:
