@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 
 import numpy as np
@@ -24,31 +23,7 @@ if shutil.which("iverilog") is None:
     pytest.skip("iverilog (Icarus Verilog) is not installed", allow_module_level=True)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "test", "python", "nn"))
-from models_arith import Dense, Mixed, export, pytorch_codes, sample_codes  # noqa: E402
-
-from lutopt.sim.verilog_sim import simulate_verilog  # noqa: E402
-
-LUTOPT = os.path.join(os.path.dirname(sys.executable), "lutopt")
-
-
-def compile_verilog(tmp_path, model, n_in: int, passes: str) -> tuple[str, str]:
-    src = tmp_path / "model.mlir"
-    src.write_text(export(model, n_in))
-    out = tmp_path / "model.v"
-    proc = subprocess.run([LUTOPT, str(src), "-p", passes, "-t", "verilog", "-o", str(out)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return str(out), proc.stderr
-
-
-def simulate(path: str, codes: np.ndarray, w_in: int, simulator: str = "iverilog") -> np.ndarray:
-    ins = [(codes[:, i] & ((1 << w_in) - 1)).astype(np.uint64) for i in range(codes.shape[1])]
-    return np.stack(simulate_verilog(path, "main", ins, simulator=simulator), axis=1).astype(np.uint64)
-
-
-def check(got: np.ndarray, want: np.ndarray, codes: np.ndarray) -> None:
-    bad = np.argwhere(got != want)
-    assert len(bad) == 0, f"{len(bad)} of {want.size} codes differ, first at input {codes[bad[0][0]]}"
+from models_arith import Dense, Mixed, check, compile_verilog, pytorch_codes, sample_codes, simulate  # noqa: E402
 
 
 def test_dense_64x16_verilog_equals_pytorch(tmp_path):

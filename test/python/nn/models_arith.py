@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import torch
 
@@ -91,3 +95,31 @@ def sample_codes(n_in: int, lo: int, hi: int, n: int, seed: int = 0) -> np.ndarr
         e[i] = hi
         edges.append(e)
     return np.concatenate([np.array(edges), rng.integers(lo, hi + 1, size=(n, n_in))]).astype(np.int64)
+
+
+# Compiling a model to Verilog and simulating it (shared by the default 24x4 check and the
+# large checks in bench/slow_checks).
+
+LUTOPT = os.path.join(os.path.dirname(sys.executable), "lutopt")
+
+
+def compile_verilog(tmp_path, model, n_in: int, passes: str) -> tuple[str, str]:
+    src = tmp_path / "model.mlir"
+    src.write_text(export(model, n_in))
+    out = tmp_path / "model.v"
+    proc = subprocess.run([LUTOPT, str(src), "-p", passes, "-t", "verilog", "-o", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return str(out), proc.stderr
+
+
+def simulate(path: str, codes: np.ndarray, w_in: int, simulator: str = "iverilog") -> np.ndarray:
+    ins = [(codes[:, i] & ((1 << w_in) - 1)).astype(np.uint64) for i in range(codes.shape[1])]
+    from lutopt.sim.verilog_sim import simulate_verilog
+
+    return np.stack(simulate_verilog(path, "main", ins, simulator=simulator), axis=1).astype(np.uint64)
+
+
+def check(got: np.ndarray, want: np.ndarray, codes: np.ndarray) -> None:
+    bad = np.argwhere(got != want)
+    assert len(bad) == 0, f"{len(bad)} of {want.size} codes differ, first at input {codes[bad[0][0]]}"
