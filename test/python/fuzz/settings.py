@@ -63,10 +63,13 @@ def _is_control_flow(e: BaseException) -> bool:
     return type(e).__module__.startswith("hypothesis")
 
 
-class BudgetSpent(BaseException):
-    """Raised into hypothesis when a fuzzer's time is up. A BaseException, so hypothesis
-    neither shrinks it nor draws more cases: the run ends at once, and conftest.py's
-    `pytest_pyfunc_call` turns it into a pass."""
+class BudgetSpent(KeyboardInterrupt):
+    """Raised into hypothesis when a fuzzer's time is up; conftest.py's `pytest_pyfunc_call`
+    turns it into a pass. A KeyboardInterrupt, because that is the one exception hypothesis
+    takes as a non-deterministic stop: it neither shrinks it nor draws more cases, and it
+    does not record the cut-short case. Any other exception is recorded, and a case that
+    stops before its first draw (the budget is checked there) contradicts the earlier
+    cases that drew on: hypothesis then fails with FlakyStrategyDefinition."""
 
 
 def _budgeted(test):
