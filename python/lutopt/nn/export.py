@@ -16,12 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 from typing import NoReturn
 
 import torch
+
+from lutopt.output import write_atomic
 
 
 def export_text(model: torch.nn.Module, example_input: torch.Tensor, func_name: str = "main") -> str:
@@ -50,17 +51,7 @@ def export_model(model: torch.nn.Module, example_input: torch.Tensor, path: str 
     text = export_text(model, example_input, func_name)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomic(str(path), text)
     return text
 
 
