@@ -44,6 +44,7 @@ PASSES: dict[str, str] = {
     # transforms within one level (lowering/transforms/<level>/)
     "nn-fold-constants": "lutopt.lowering.transforms.nn.nn_fold_constants:NnFoldConstants",
     "lut-decompose": "lutopt.lowering.transforms.lut.lut_decompose:LutDecompose",
+    "lut-dont-care": "lutopt.lowering.transforms.lut.lut_dont_care:LutDontCare",
     "gate-strash": "lutopt.lowering.transforms.gate.gate_strash:GateStrash",
     "gate-recover-xors": "lutopt.lowering.transforms.gate.gate_recover_xors:GateRecoverXors",
     "gate-const-prop": "lutopt.lowering.transforms.gate.gate_const_prop:GateConstProp",

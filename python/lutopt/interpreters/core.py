@@ -216,10 +216,15 @@ class Interpreter:
     cached, so build one `Interpreter` and call it many times.
 
     The module must not change while the interpreter is in use.
+
+    `observe(op, operand_values)`, when given, is called each time an op of the module runs
+    (ops whose operands are all constants run once, when their function is compiled); the
+    analyses that need the values an op sees (`lutopt.analysis.reached_codes`) use it.
     """
 
-    def __init__(self, module: ModuleOp):
+    def __init__(self, module: ModuleOp, observe: Callable[[Operation, list[Value]], None] | None = None):
         self.module = module
+        self.observe = observe
         self.functions: dict[str, Operation] = {}
         for op in module.ops:
             name = getattr(op, "sym_name", None)
@@ -389,6 +394,8 @@ class Interpreter:
         for op in order:
             kind = _OPS[op.name]
             closure = kind.compile(op, self)
+            if self.observe is not None:
+                closure = _observed(closure, op, self.observe)
             ins = [slot(v) for v in operands_of[op]]
             outs = [slot(r) for r in op.results]
             has_state |= bool(getattr(closure, "has_state", False))
@@ -469,6 +476,15 @@ def _located(closure: Closure, op: Operation) -> Closure:
             raise
         except Exception as e:
             raise LutoptError(f"cannot simulate '{op.name}': {type(e).__name__}: {e}", op) from e
+
+    run.has_state = getattr(closure, "has_state", False)  # type: ignore[attr-defined]
+    return run
+
+
+def _observed(closure: Closure, op: Operation, observe: Callable[[Operation, list[Value]], None]) -> Closure:
+    def run(args: list[Value], env: Env) -> list[Value]:
+        observe(op, args)
+        return closure(args, env)
 
     run.has_state = getattr(closure, "has_state", False)  # type: ignore[attr-defined]
     return run

@@ -1,0 +1,153 @@
+"""`lut-dont-care{data=FILE lut-size=6 effort=1 report=FILE}`: the entries of each
+`lut.table` that a data set never reaches become don't-cares, and are given the values
+that make the table's K-LUT cover smallest. **Not equivalence-preserving**: the design
+computes the same outputs on every input vector of the data set (every table keeps the
+entries those vectors reach), and may compute others elsewhere.
+
+- `data` (required): the input vectors, a NumPy `.npz` archive with one array per
+  function to run (`lutopt.analysis.reached_codes`, docs/dont-care.md). They are run
+  through the design as it is when the pass runs (the lut level: one argument per code),
+  and each table counts the entries they reach.
+- The other entries are chosen by `lutopt.logic.dontcare.fill_dont_cares` (compatible
+  cofactors merged, variables the reached entries do not need dropped, ReducedLUT's idea);
+  each candidate and the table as it was are covered alone by `lut-decompose`'s algorithm
+  at `effort` with K = `lut-size`, and the smallest cover is kept, so no table gets a
+  larger cover of its own.
+- Tables in functions the data set does not run keep every entry; so do tables of more
+  than 24 input bits.
+- Report: one remark per changed or examined table (entries kept, don't-cares, LUTs of the
+  table covered alone before and after), located at the table, and a summary remark; with
+  `report=FILE` the per-table lines go to FILE (tab-separated, one header line) and only
+  the summary to stderr.
+
+`--check-passes` knows the pass is not equivalence-preserving (`check_domain`): it
+compares the design before and after on the data set's vectors only, and says so.
+It is off by default; `lower-to-luts{dont-care=FILE}` and `lower-to-rtl{dont-care=FILE}`
+run it after nn-to-lut.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+from lutopt.diagnostics import LutoptError, op_location
+from lutopt.dialects.lut import TableOp, dense_table_attr
+
+MAX_BITS = 24
+"""Tables of more input bits keep every entry (as lut-decompose, which rejects them)."""
+
+
+@dataclass(frozen=True)
+class LutDontCare(ModulePass):
+    """Unreached table entries (by a data set) become don't-cares chosen for a small cover."""
+
+    name = "lut-dont-care"
+
+    data: str = ""
+    """The data set: an .npz archive of input codes, one (vectors x arguments) array per function."""
+    lut_size: int = 6
+    """K of the covers that compare the candidate fills."""
+    effort: int = 1
+    """lut-decompose's effort for those covers (0..2; 2 is slow: about 3 s per 12-input table per candidate)."""
+    report: str = ""
+    """Write the per-table report here (tab-separated) instead of as remarks on stderr."""
+
+    def _vectors(self, module: ModuleOp):
+        from lutopt.analysis.reached_codes import read_vectors
+
+        if not self.data:
+            raise LutoptError(f"{self.name}: the option data=FILE is required (an .npz archive of input codes, "
+                              "one (vectors x arguments) array per function)")
+        return read_vectors(self.data, module)
+
+    def check_domain(self, before: ModuleOp) -> tuple[dict[str, list[np.ndarray]], str]:
+        """The vectors `--check-passes` compares the design on (the pass is not
+        equivalence-preserving), and a note that says so."""
+        vectors = self._vectors(before)
+        counts = ", ".join(f"{len(cols[0]) if cols else 1} of @{name}" for name, cols in vectors.items())
+        return vectors, (f"'{self.name}' is declared not equivalence-preserving: checked only on the input "
+                         f"vectors of {self.data} ({counts}), whose table entries it keeps")
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        from lutopt.analysis.reached_codes import reached_codes
+        from lutopt.logic.dontcare import choose_fill
+        from lutopt.logic.lut_size import lut_size_problem
+
+        if (problem := lut_size_problem(self.lut_size)) is not None:
+            raise LutoptError(f"{self.name}: {problem}")
+        if self.effort not in (0, 1, 2):
+            raise LutoptError(f"{self.name}: effort must be 0, 1 or 2, got {self.effort}")
+        vectors = self._vectors(op)
+        reached = reached_codes(op, vectors)
+        lines: list[str] = []
+        total = _Totals()
+        for table in [o for o in op.walk() if isinstance(o, TableOp)]:
+            counts = reached.get(table)
+            if counts is None or table.input_bits > MAX_BITS:
+                total.unrun += 1
+                continue
+            care = counts > 0
+            values = table.values()
+            n, m = table.input_bits, table.out_width
+            filled, before, after, _ = choose_fill(values, care, n, m, self.lut_size, self.effort)
+            if not np.array_equal(filled, values):
+                table.properties["table"] = dense_table_attr(filled, m)
+            kept = int(care.sum())
+            total.add(kept, 1 << n, before, after)
+            lines.append(_line(table, kept, 1 << n, before, after, self))
+        self._report(lines, total, vectors)
+
+    def _report(self, lines: list[str], total: _Totals, vectors) -> None:
+        runs = ", ".join(f"{len(cols[0]) if cols else 1} vectors of @{name}" for name, cols in vectors.items())
+        summary = (f"remark: {self.name}: {total.tables} table(s) examined ({runs} from {self.data}): "
+                   f"{total.kept} of {total.entries} entries reached and kept, the others don't-cares; "
+                   f"{self.lut_size}-LUTs of the tables covered alone {total.before} -> {total.after} "
+                   f"({total.after - total.before:+d}, effort {self.effort}); outputs may differ on inputs "
+                   "outside the data set")
+        if total.unrun:
+            summary += f"; {total.unrun} table(s) not run by the data set (or over {MAX_BITS} bits) kept whole"
+        if self.report:
+            tmp = f"{self.report}.tmp{os.getpid()}"
+            try:
+                with open(tmp, "w") as f:
+                    f.write("location\tentries\treached\tdont_cares\tluts_before\tluts_after\n")
+                    for line in lines:
+                        f.write(line + "\n")
+                os.replace(tmp, self.report)
+            except OSError as e:
+                raise LutoptError(f"{self.name}: cannot write the report {self.report}: {e.strerror}") from None
+        else:
+            for line in lines:
+                loc, entries, kept, dc, before, after = line.split("\t")
+                prefix = f"{loc}: " if loc else ""
+                print(f"{prefix}remark: {self.name}: {kept} of {entries} entries reached (kept), {dc} don't-cares; "
+                      f"{self.lut_size}-LUTs covered alone {before} -> {after}", file=sys.stderr)
+        print(summary, file=sys.stderr)
+
+
+@dataclass
+class _Totals:
+    tables: int = 0
+    kept: int = 0
+    entries: int = 0
+    before: int = 0
+    after: int = 0
+    unrun: int = 0
+
+    def add(self, kept: int, entries: int, before: int, after: int) -> None:
+        self.tables += 1
+        self.kept += kept
+        self.entries += entries
+        self.before += before
+        self.after += after
+
+
+def _line(table: TableOp, kept: int, entries: int, before: int, after: int, p: LutDontCare) -> str:
+    return "\t".join([op_location(table) or "", str(entries), str(kept), str(entries - kept), str(before), str(after)])
