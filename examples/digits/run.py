@@ -85,6 +85,24 @@ def pytorch_side(data, args) -> np.ndarray:
     return codes
 
 
+def training_codes(build: Path) -> Path:
+    """The training split's input codes as lut-dont-care's data file (`digits`: N x 64)."""
+    import json
+
+    import torch
+
+    from lutopt.nn.train import load_bundle, load_dataset
+
+    seed = json.loads((HERE / "config.json").read_text())["config"]["seed"]
+    x_train = load_dataset("digits", seed=seed)[0]
+    codes = load_bundle(HERE / "model.pt").input_quantizer.to_codes(torch.from_numpy(x_train)).numpy()
+    build.mkdir(parents=True, exist_ok=True)
+    path = build / "train-codes.npz"
+    np.savez(path, digits=codes.astype(np.int64))
+    print(f"  lut-dont-care data: {len(codes)} training inputs (load_digits, 80/20 split, seed {seed}) -> {path}")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--lut-size", type=int, default=6,
@@ -99,6 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="simulate the IR before and after every pass")
     p.add_argument("--limit", type=int, default=0, help="use only the first N test inputs")
     p.add_argument("--build", type=Path, default=HERE / "build", help="where model.lut.mlir and model.v go")
+    p.add_argument("--dont-care", action="store_true",
+                   help="run lut-dont-care with the TRAINING inputs' codes (build/train-codes.npz, made from "
+                        "load_digits' training split; needs scikit-learn and torch): table entries they do not "
+                        "reach become don't-cares. A different design: the hardware's output codes may differ "
+                        "from PyTorch's; both accuracies are printed and the exit status does not depend on it")
     args = p.parse_args(argv)
 
     data = np.load(HERE / "testset.npz")
@@ -127,6 +150,14 @@ def main(argv: list[str] | None = None) -> int:
         return fail("step 2 (compile)", "this lutopt's 'lower-to-rtl' does not go through 'nn-to-lut' "
                     "yet, so it cannot take torch-mlir's output (tensors) down to rtl")
     opts = [f"pipeline-stages={args.pipeline_stages}"] if args.pipeline_stages else []
+    if args.dont_care:
+        if not args.lut_size:
+            return fail("step 2 (compile)", "--dont-care needs --lut-size (the don't-cares are chosen for K-LUT covers)")
+        try:
+            train_path = training_codes(args.build)
+        except ImportError as e:
+            return fail("step 2 (compile)", f"--dont-care needs scikit-learn and torch for the training inputs ({e})")
+        opts.append(f'dont-care="{train_path}"')
     if args.lut_size:
         opts[:0] = [f"lut-size={args.lut_size}", f"effort={args.effort}"]
     spec = "lower-to-rtl" + ("{" + " ".join(opts) + "}" if opts else "")
@@ -198,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  tables: {tables[0]} ({tables[1]} entries)")
     print(f"  {args.lut_size}-LUTs: {n_luts}" if n_luts is not None else
           "  LUTs: not mapped (the tables were not covered by K-input LUTs)")
+    if args.dont_care:
+        print("  (lut-dont-care: a different design; its output codes may differ from PyTorch's)")
+        return 0
     if not same.all():
         bad = np.flatnonzero(~same)[:5]
         for i in bad:

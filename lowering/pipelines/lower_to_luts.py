@@ -29,6 +29,15 @@ def arith_passes(multiplier: str, keep_arith: bool) -> list[ModulePass]:
     return passes + [ConvertArithToGate(multiplier=multiplier)]
 
 
+def dont_care_passes(data: str, lut_size: int, effort: int) -> list[ModulePass]:
+    """lut-dont-care on `data` when it is given (its covers compared at effort 1 at most)."""
+    if not data:
+        return []
+    from lutopt.lowering.transforms.lut.lut_dont_care import LutDontCare
+
+    return [LutDontCare(data=data, lut_size=lut_size, effort=min(effort, 1))]
+
+
 @dataclass(frozen=True)
 class LowerToLuts(NamedPipeline):
     """Takes the nn, lut and gate levels to mapped K-input LUTs: `lut.table` ops with at
@@ -66,6 +75,10 @@ class LowerToLuts(NamedPipeline):
     weight_bits: int = 0
     """nn-to-lut's weight-bits (convert-nn-to-arith): 0, or B to round the weights of
     layers too wide for a table to B-bit integers (a different model, reported)."""
+    dont_care: str = ""
+    """A data set (an .npz archive of input codes, see lut-dont-care): when given,
+    lut-dont-care runs after nn-to-lut, so table entries the data set does not reach
+    become don't-cares (not equivalence-preserving; off by default)."""
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.transforms.gate.gate_const_prop import GateConstProp
@@ -87,6 +100,7 @@ class LowerToLuts(NamedPipeline):
             logic.append(GateAigOpt(probe_gain=REWRITE_PROBE_GAIN))
         return [
             NnToLut(multiplier=self.multiplier, weight_bits=self.weight_bits),
+            *dont_care_passes(self.dont_care, self.lut_size, self.effort),
             *arith_passes(self.multiplier, self.keep_arith),
             *logic,
             GateMapLuts(lut_size=self.lut_size),

@@ -37,6 +37,8 @@ class LowerToRtl(NamedPipeline):
     """Keep additions, subtractions and exact products as comb ops (see lower-to-luts)."""
     weight_bits: int = 0
     """Round the weights of layers too wide for a table (see nn-to-lut)."""
+    dont_care: str = ""
+    """A data set for lut-dont-care (see lower-to-luts; needs `lut-size`)."""
 
     def expand(self) -> list[ModulePass]:
         from lutopt.lowering.conversion.convert_lut_to_rtl import ConvertLutToRtl
@@ -55,9 +57,11 @@ class LowerToRtl(NamedPipeline):
             passes: list[ModulePass] = [
                 LowerToLuts(lut_size=self.lut_size, effort=self.effort, rewrite=self.rewrite,
                             multiplier=self.multiplier, keep_arith=self.keep_arith,
-                            weight_bits=self.weight_bits)
+                            weight_bits=self.weight_bits, dont_care=self.dont_care)
             ]
         else:
+            if self.dont_care:
+                raise LutoptError("lower-to-rtl: dont-care needs lut-size (the don't-cares are chosen for K-LUT covers)")
             # nn-to-lut first: a no-op unless the input is a network (torch-mlir's output);
             # gate netlists have no rtl form of their own, so they are mapped to 6-LUTs.
             from lutopt.lowering.pipelines.lower_to_luts import arith_passes
