@@ -1,0 +1,131 @@
+"""The pass lut-dont-care on random lut-level designs: on every vector of its data set the
+design computes what it computed before, every table keeps every entry those vectors
+reach, and --check-passes catches a fill that breaks that. The reached codes of
+lutopt.analysis.reached_codes are compared with the indices computed here.
+
+The oracle is the NumPy evaluator below (DESIGN.md: a table's index is its operands
+concatenated, operand 0 most significant), not lutopt's interpreter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lutopt
+from lutopt.analysis.reached_codes import reached_codes
+
+
+def random_design(rng: np.random.Generator, num_args: int = 4, num_tables: int = 6):
+    """(text, tables): a func @f of random tables over earlier values; tables[i] =
+    (operand value ids, widths, out width, entries). Values 0..num_args-1 are arguments."""
+    widths = [int(rng.integers(1, 4)) for _ in range(num_args)]
+    tables = []
+    lines = []
+    for t in range(num_tables):
+        avail = len(widths)
+        fan = int(rng.integers(1, 4))
+        ops = [int(x) for x in rng.choice(avail, size=min(fan, avail), replace=False)]
+        while sum(widths[o] for o in ops) > 10:
+            ops.pop()
+        out = int(rng.integers(1, 4))
+        bits = sum(widths[o] for o in ops)
+        entries = rng.integers(0, 1 << out, size=1 << bits)
+        tables.append((ops, [widths[o] for o in ops], out, entries))
+        operands = ", ".join(f"%v{o}" for o in ops)
+        types = ", ".join(f"i{widths[o]}" for o in ops)
+        table = ", ".join(str(int(e)) for e in entries)
+        lines.append(f'  %v{len(widths)} = "lut.table"({operands}) <{{table = dense<[{table}]> : '
+                     f'tensor<{1 << bits}xi{out}>}}> : ({types}) -> i{out}')
+        widths.append(out)
+    outs = [num_args + num_tables - 1, num_args + num_tables - 2]
+    args = ", ".join(f"%v{i}: i{widths[i]}" for i in range(num_args))
+    text = (f"func.func @f({args}) -> ({', '.join(f'i{widths[o]}' for o in outs)}) {{\n" + "\n".join(lines)
+            + f"\n  func.return {', '.join(f'%v{o}' for o in outs)} : {', '.join(f'i{widths[o]}' for o in outs)}\n}}\n")
+    return text, widths, tables, outs
+
+
+def evaluate(widths, tables, outs, num_args: int, inputs: np.ndarray, entries_of=None):
+    """(outputs, the index each table reads per vector) of the design on `inputs`
+    (vectors x arguments), with table t's entries `entries_of[t]` (default: its own)."""
+    vals = [inputs[:, j].astype(np.int64) for j in range(num_args)]
+    indices = []
+    for t, (ops, ws, out, entries) in enumerate(tables):
+        index = np.zeros(len(inputs), dtype=np.int64)
+        for o, w in zip(ops, ws):
+            index = (index << w) | vals[o]
+        indices.append(index)
+        table = entries if entries_of is None else entries_of[t]
+        vals.append(np.asarray(table, dtype=np.int64)[index])
+    return [vals[o] for o in outs], indices
+
+
+def sparse_inputs(rng, widths, num_args: int, count: int) -> np.ndarray:
+    """Input vectors drawn from few values per argument (so that few entries are reached)."""
+    cols = []
+    for j in range(num_args):
+        pool = rng.integers(0, 1 << widths[j], size=int(rng.integers(1, 3)))
+        cols.append(rng.choice(pool, size=count))
+    return np.stack(cols, axis=1)
+
+
+def tables_of(module):
+    return [op for op in module.walk() if op.name == "lut.table"]
+
+
+def test_outputs_and_reached_entries_never_change(tmp_path, capfd):
+    rng = np.random.default_rng(12)
+    changed = 0
+    for case in range(8):
+        text, widths, tables, outs = random_design(rng)
+        inputs = sparse_inputs(rng, widths, 4, int(rng.integers(1, 40)))
+        data = tmp_path / f"d{case}.npz"
+        np.savez(data, f=inputs)
+        module = lutopt.parse_module(text, f"case{case}.mlir")
+        lutopt.run_passes(module, f'lut-dont-care{{data="{data}" lut-size=3 effort=0}}', check=True)
+        after = [op.values().astype(np.int64) for op in tables_of(module)]
+        assert len(after) == len(tables)
+        expected, indices = evaluate(widths, tables, outs, 4, inputs)
+        got, _ = evaluate(widths, tables, outs, 4, inputs, entries_of=after)
+        for e, g in zip(expected, got):
+            assert np.array_equal(e, g), f"case {case}: an output changed on the data set"
+        for t, (index, (_, _, _, entries)) in enumerate(zip(indices, tables)):
+            reached = np.unique(index)
+            assert np.array_equal(after[t][reached], entries[reached]), f"case {case}: table {t} lost a reached entry"
+            changed += not np.array_equal(after[t], entries)
+    assert changed > 6, "the pass changed almost nothing: the test would not see a wrong fill"
+    err = capfd.readouterr().err
+    assert "declared not equivalence-preserving" in err
+
+
+def test_reached_codes_counts_every_vector():
+    rng = np.random.default_rng(4)
+    text, widths, tables, outs = random_design(rng, num_tables=5)
+    inputs = rng.integers(0, 8, size=(200, 4)) & np.array([(1 << w) - 1 for w in widths[:4]])
+    module = lutopt.parse_module(text, "r.mlir")
+    counts = reached_codes(module, {"f": [inputs[:, j].astype(np.uint64) for j in range(4)]})
+    _, indices = evaluate(widths, tables, outs, 4, inputs)
+    for op, index, (_, ws, _, _) in zip(tables_of(module), indices, tables):
+        expected = np.bincount(index, minlength=1 << sum(ws))
+        assert np.array_equal(counts[op], expected)
+
+
+def test_check_passes_catches_a_fill_that_changes_a_reached_entry(tmp_path, monkeypatch):
+    """A lut-dont-care whose fill flips every entry is caught by --check-passes on the data set."""
+    import lutopt.logic.dontcare as dontcare
+
+    text = ('func.func @f(%a: i2, %b: i2) -> i2 {\n'
+            '  %y = "lut.table"(%a, %b) <{table = dense<[0, 1, 3, 2, 0, 0, 1, 1, 2, 2, 3, 3, 1, 0, 0, 1]> : '
+            'tensor<16xi2>}> : (i2, i2) -> i2\n  func.return %y : i2\n}\n')
+    data = tmp_path / "d.npz"
+    np.savez(data, f=np.array([[0, 1], [1, 2]]))
+    honest = lutopt.parse_module(text, "f.mlir")
+    lutopt.run_passes(honest, f'lut-dont-care{{data="{data}" lut-size=3}}', check=True)
+
+    def broken(values, care, n, m, *args, **kw):
+        return values ^ np.uint64(1), 0, 0, "broken"
+
+    monkeypatch.setattr(dontcare, "choose_fill", broken)
+    module = lutopt.parse_module(text, "f.mlir")
+    with pytest.raises(lutopt.LutoptError, match=r"changed the function of @f on vector 0 of its data set"):
+        lutopt.run_passes(module, f'lut-dont-care{{data="{data}" lut-size=3}}', check=True)
