@@ -187,10 +187,11 @@ def _drop_problems(vals: np.ndarray, care: np.ndarray, n: int) -> list[tuple[boo
 
 
 def reduce_support(vals: np.ndarray, care: np.ndarray, n: int) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """Step 0: a smallest-found set of variables a one-bit partial function can depend on.
-    Variables are dropped one at a time while the cared entries allow it, each time the one
-    that leaves the most other variables droppable (then merges the fewest cared entries).
-    Returns (the kept variables, in table order; their uint8 values and bool care over the
+    """Step 0: a small set of variables a partial function (entries `vals`, one bit or
+    whole output words, cared where `care`) can depend on. Variables are dropped one at a
+    time while the cared entries allow it, each time the one that leaves the most other
+    variables droppable (then merges the fewest cared entries). Returns (the kept
+    variables, in table order; their values (the dtype of `vals`) and bool care over the
     2^len(kept) assignments, kept[0] most significant)."""
     kept = list(range(n))
     v = vals.reshape((2,) * n) if n else vals.reshape(())
@@ -209,7 +210,7 @@ def reduce_support(vals: np.ndarray, care: np.ndarray, n: int) -> tuple[list[int
             j = min(options, key=lambda j: probs[j][1])
         v, c = probs[j][2], probs[j][3]
         del kept[j]
-    return kept, np.asarray(v, dtype=np.uint8).reshape(-1), np.asarray(c, dtype=bool).reshape(-1)
+    return kept, np.asarray(v, dtype=vals.dtype).reshape(-1), np.asarray(c, dtype=bool).reshape(-1)
 
 
 def _fill_best_order(bits: np.ndarray, care: np.ndarray, n: int, params: DecomposeParams, budget: int):
@@ -249,8 +250,9 @@ def candidate_fills(
     search_evaluations: int = 120,
 ) -> list[tuple[str, np.ndarray]]:
     """The fills that `fill_dont_cares` chooses from, as (name, bit rows uint8[m, 2^n]):
-    "merge" (steps 1-3 on all output bits together) and "support" (each output bit on its
-    own: step 0, then steps 1-3 on the variables kept)."""
+    "merge" (steps 1-3 on all output bits together), "support" (each output bit on its
+    own: step 0, then steps 1-3 on the variables kept) and, for several output bits,
+    "joint-support" (step 0 on the output words, then steps 1-3)."""
     n, m = num_inputs, out_width
     params = DecomposeParams(lut_size=lut_size)
     bits = table_bits(values, n, m)
@@ -264,6 +266,14 @@ def candidate_fills(
         _, small = _fill_best_order(v.reshape(1, -1), c, len(kept), params, search_evaluations)
         rows.append(_expand(small[0], kept, n))
     result.append(("support", np.array(rows, dtype=np.uint8)))
+    if m > 1:
+        kept, v, c = reduce_support(np.asarray(values, dtype=np.uint64), care, n)
+        small_bits = table_bits(v, len(kept), m)
+        if kept:
+            _, small = _fill_best_order(small_bits, c, len(kept), params, search_evaluations)
+            result.append(("joint-support", np.array([_expand(r, kept, n) for r in small], dtype=np.uint8)))
+        else:
+            result.append(("joint-support", np.repeat(small_bits, 1 << n, axis=1)))
     return result
 
 
