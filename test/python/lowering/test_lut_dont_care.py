@@ -129,3 +129,28 @@ def test_check_passes_catches_a_fill_that_changes_a_reached_entry(tmp_path, monk
     module = lutopt.parse_module(text, "f.mlir")
     with pytest.raises(lutopt.LutoptError, match=r"changed the function of @f on vector 0 of its data set"):
         lutopt.run_passes(module, f'lut-dont-care{{data="{data}" lut-size=3}}', check=True)
+
+
+def test_reached_codes_through_calls():
+    """A table in a callee counts every call; a function the data set does not run is absent."""
+    text = '''
+func.func private @g(%x: i2) -> i2 {
+  %y = "lut.table"(%x) <{table = dense<[3, 2, 1, 0]> : tensor<4xi2>}> : (i2) -> i2
+  func.return %y : i2
+}
+func.func @f(%a: i2) -> i2 {
+  %b = func.call @g(%a) : (i2) -> i2
+  %c = func.call @g(%b) : (i2) -> i2
+  func.return %c : i2
+}
+func.func @h(%a: i1) -> i1 {
+  %y = "lut.table"(%a) <{table = dense<[1, 0]> : tensor<2xi1>}> : (i1) -> i1
+  func.return %y : i1
+}
+'''
+    module = lutopt.parse_module(text, "calls.mlir")
+    counts = reached_codes(module, {"f": [np.array([0, 0, 1], dtype=np.uint64)]})
+    g_table, h_table = tables_of(module)
+    # a = 0, 0, 1 reach entries 0, 0, 1; then b = 3, 3, 2 reach entries 3, 3, 2.
+    assert counts[g_table].tolist() == [2, 1, 1, 2]
+    assert h_table not in counts
