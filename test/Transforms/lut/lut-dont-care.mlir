@@ -27,6 +27,9 @@
 // RUN: not lutopt %s -p 'lut-dont-care{data="%t.npz" effort=3}' 2>&1 | filecheck %s --check-prefix=EFFORT
 // RUN: not lutopt %s -p 'lut-dont-care{data="%t.npz" lut-size=2}' 2>&1 | filecheck %s --check-prefix=LUTSIZE
 // RUN: not lutopt %s -p 'lower-to-rtl{dont-care="%t.npz"}' 2>&1 | filecheck %s --check-prefix=RTL
+// RUN: lutopt %s -p 'lower-to-rtl{lut-size=3 dont-care="%t.npz"}' --check-passes -t verilog 2>&1 >/dev/null | filecheck %s --check-prefix=PIPELINE
+// RUN: not lutopt %s -p 'lut-dont-care{data="%t.npz" report="%t.nodir/r.tsv"}' -o %t.out 2>&1 | filecheck %s --check-prefix=REPORT
+// RUN: not test -e %t.out
 
 // NODATA: error: lut-dont-care: the option data=FILE is required
 // MISSING: .missing.npz: error: no such data file
@@ -38,6 +41,7 @@
 // EFFORT: error: lut-dont-care: effort must be 0, 1 or 2, got 3
 // LUTSIZE: error: lut-dont-care: lut-size must be between 3 and 8, got 2
 // RTL: error: lower-to-rtl: dont-care needs lut-size
+// REPORT: error: lut-dont-care: cannot write the report {{.*}}.nodir/r.tsv: No such file or directory
 
 // The three reached entries are 1: the table becomes the constant 1 (no LUT at all).
 // CHECK-LABEL: func.func @f
