@@ -75,7 +75,8 @@ def _free_functions(b: int) -> np.ndarray:
     return _pack(np.array(rows, dtype=np.uint8))
 
 
-def _merge_rows(vals: np.ndarray, cares: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
+def _merge_rows(vals: np.ndarray, cares: np.ndarray, b: int, original: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Step 1 of the module docstring on packed rows (uint64[r, W] values and care masks;
     value bits outside the care mask are 0). Returns the filled rows and which rows had no
     cared entry (left as they are, for step 2)."""
@@ -87,7 +88,7 @@ def _merge_rows(vals: np.ndarray, cares: np.ndarray, b: int) -> tuple[np.ndarray
         full[e // 64] = _ALL if n == 64 else np.uint64((1 << n) - 1)
     free_rows = ~cares.any(axis=1)
     keys = np.concatenate([vals, cares], axis=1)
-    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    uniq, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
     u_vals, u_cares = uniq[:, :w], uniq[:, w:]
     seeds = _free_functions(b)
@@ -119,6 +120,16 @@ def _merge_rows(vals: np.ndarray, cares: np.ndarray, b: int) -> tuple[np.ndarray
             cls_cares[i] = cls_cares[i] | c
     # Each row takes its class's final representative (complemented when it matched the
     # complement); rows without cared entries keep their (zero) values.
+    # A class's entries that no member cares about keep the values of the row that
+    # started it in `original` (the table as it was: the cover does not get larger, and
+    # inputs outside the data set see the function they saw before more often).
+    founder: dict[int, int] = {}
+    for u in np.argsort(-weight, kind="stable"):
+        if cls_of[u] >= len(seeds):
+            founder.setdefault(int(cls_of[u]), int(first[u]))
+    if original is not None:
+        for i, row in founder.items():
+            cls_vals[i] = (cls_vals[i] & cls_cares[i]) | (original[row] & ~cls_cares[i] & full)
     out = u_vals.copy()
     for u in np.flatnonzero(cls_of >= 0):
         rep = cls_vals[int(cls_of[u])]
@@ -158,7 +169,8 @@ def fill_in_order(bits: np.ndarray, care: np.ndarray, order: Sequence[int], lut_
     perm_care = _permute(care.reshape(1, size).astype(np.uint8), order)[0].astype(bool)
     rows = (perm_bits & perm_care[None, :]).reshape(m * (size >> b), 1 << b)
     cares = np.broadcast_to(perm_care.reshape(1, size >> b, 1 << b), (m, size >> b, 1 << b)).reshape(-1, 1 << b)
-    filled, free = _merge_rows(_pack(rows), _pack(cares.astype(np.uint8)), b)
+    filled, free = _merge_rows(_pack(rows), _pack(cares.astype(np.uint8)), b,
+                               _pack(perm_bits.reshape(m * (size >> b), 1 << b)))
     filled = _fill_free_subtrees(filled, free, m, n - b)
     out_perm = _unpack(filled, 1 << b).reshape(m, size)
     where = _permute(np.arange(size, dtype=np.int64).reshape(1, size), order)[0]
