@@ -22,7 +22,8 @@ variable order:
    class -- the free functions (constant 0, the K variables; up to complement: constant
    1 and the negated variables) first, then the classes made so far -- whose
    representative takes the row's cared entries; a row compatible with none starts a new
-   class. Every row then gets its class's values: cared entries never change, and the
+   class (entries no member cares about keep the values of the row that started it).
+   Every row then gets its class's values: cared entries never change, and the
    number of distinct non-trivial cofactors (the mu of `lutopt.logic.decompose`) is the
    number of classes.
 2. **Free subtrees.** A row with no cared entry joins no class. Bottom-up over the
