@@ -122,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
                         "load_digits' training split; needs scikit-learn and torch): table entries they do not "
                         "reach become don't-cares. A different design: the hardware's output codes may differ "
                         "from PyTorch's; both accuracies are printed and the exit status does not depend on it")
+    p.add_argument("--neighbours", type=int, default=0,
+                   help="with --dont-care: also keep the table entries this many code steps from a reached one "
+                        "(lut-dont-care's neighbours option)")
     args = p.parse_args(argv)
 
     data = np.load(HERE / "testset.npz")
@@ -157,10 +160,12 @@ def main(argv: list[str] | None = None) -> int:
             train_path = training_codes(args.build)
         except ImportError as e:
             return fail("step 2 (compile)", f"--dont-care needs scikit-learn and torch for the training inputs ({e})")
-        opts.append(f'dont-care="{train_path}"')
     if args.lut_size:
         opts[:0] = [f"lut-size={args.lut_size}", f"effort={args.effort}"]
     spec = "lower-to-rtl" + ("{" + " ".join(opts) + "}" if opts else "")
+    if args.dont_care:
+        spec = (f'nn-to-lut,lut-dont-care{{data="{train_path}" lut-size={args.lut_size} '
+                f'effort={min(args.effort, 1)} neighbours={args.neighbours}}},{spec}')
     args.build.mkdir(parents=True, exist_ok=True)
     verilog_path = args.build / "model.v"
     print(f"2. compile: lutopt model.mlir -p '{spec}' -t verilog -o {verilog_path}")

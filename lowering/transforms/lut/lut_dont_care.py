@@ -58,6 +58,9 @@ class LutDontCare(ModulePass):
     """lut-decompose's effort for those covers (0..2; 2 is slow: about 3 s per 12-input table per candidate)."""
     report: str = ""
     """Write the per-table report here (tab-separated) instead of as remarks on stderr."""
+    neighbours: int = 0
+    """Also keep the entries up to this many code steps (+-1 each) of one operand away from
+    a reached entry: fewer don't-cares, more LUTs, closer to the model on new inputs."""
 
     def _vectors(self, module: ModuleOp):
         from lutopt.analysis.reached_codes import read_vectors
@@ -84,6 +87,8 @@ class LutDontCare(ModulePass):
             raise LutoptError(f"{self.name}: {problem}")
         if self.effort not in (0, 1, 2):
             raise LutoptError(f"{self.name}: effort must be 0, 1 or 2, got {self.effort}")
+        if self.neighbours < 0:
+            raise LutoptError(f"{self.name}: neighbours must not be negative, got {self.neighbours}")
         vectors = self._vectors(op)
         reached = reached_codes(op, vectors)
         lines: list[str] = []
@@ -93,21 +98,23 @@ class LutDontCare(ModulePass):
             if counts is None or table.input_bits > MAX_BITS:
                 total.unrun += 1
                 continue
-            care = counts > 0
+            care = widen(counts > 0, table.input_widths, self.neighbours)
             values = table.values()
             n, m = table.input_bits, table.out_width
             filled, before, after, _ = choose_fill(values, care, n, m, self.lut_size, self.effort)
             if not np.array_equal(filled, values):
                 table.properties["table"] = dense_table_attr(filled, m)
-            kept = int(care.sum())
-            total.add(kept, 1 << n, before, after)
-            lines.append(_line(table, kept, 1 << n, before, after, self))
+            reached_entries, kept = int((counts > 0).sum()), int(care.sum())
+            total.add(reached_entries, kept, 1 << n, before, after)
+            lines.append("\t".join(str(x) for x in (op_location(table) or "", 1 << n, reached_entries, kept,
+                                                     (1 << n) - kept, before, after)))
         self._report(lines, total, vectors)
 
     def _report(self, lines: list[str], total: _Totals, vectors) -> None:
         runs = ", ".join(f"{len(cols[0]) if cols else 1} vectors of @{name}" for name, cols in vectors.items())
         summary = (f"remark: {self.name}: {total.tables} table(s) examined ({runs} from {self.data}): "
-                   f"{total.kept} of {total.entries} entries reached and kept, the others don't-cares; "
+                   f"{total.reached} of {total.entries} entries reached, {total.kept} kept "
+                   f"(neighbours={self.neighbours}), the others don't-cares; "
                    f"{self.lut_size}-LUTs of the tables covered alone {total.before} -> {total.after} "
                    f"({total.after - total.before:+d}, effort {self.effort}); outputs may differ on inputs "
                    "outside the data set")
@@ -117,7 +124,7 @@ class LutDontCare(ModulePass):
             tmp = f"{self.report}.tmp{os.getpid()}"
             try:
                 with open(tmp, "w") as f:
-                    f.write("location\tentries\treached\tdont_cares\tluts_before\tluts_after\n")
+                    f.write("location\tentries\treached\tkept\tdont_cares\tluts_before\tluts_after\n")
                     for line in lines:
                         f.write(line + "\n")
                 os.replace(tmp, self.report)
@@ -125,29 +132,43 @@ class LutDontCare(ModulePass):
                 raise LutoptError(f"{self.name}: cannot write the report {self.report}: {e.strerror}") from None
         else:
             for line in lines:
-                loc, entries, kept, dc, before, after = line.split("\t")
+                loc, entries, reached, kept, dc, before, after = line.split("\t")
                 prefix = f"{loc}: " if loc else ""
-                print(f"{prefix}remark: {self.name}: {kept} of {entries} entries reached (kept), {dc} don't-cares; "
+                print(f"{prefix}remark: {self.name}: {reached} of {entries} entries reached, {kept} kept, {dc} don't-cares; "
                       f"{self.lut_size}-LUTs covered alone {before} -> {after}", file=sys.stderr)
         print(summary, file=sys.stderr)
+
+
+def widen(care: np.ndarray, widths: list[int], steps: int) -> np.ndarray:
+    """`care` and the entries up to `steps` code steps (+-1 each) of one operand away (the
+    operands' codes are fields of the index, operand 0 most significant)."""
+    for _ in range(steps):
+        index = np.flatnonzero(care)
+        grown = care.copy()
+        pos = sum(widths)
+        for w in widths:
+            pos -= w
+            field = (index >> pos) & ((1 << w) - 1)
+            for delta, ok in ((1, field < (1 << w) - 1), (-1, field > 0)):
+                grown[index[ok] + (delta << pos)] = True
+        care = grown
+    return care
 
 
 @dataclass
 class _Totals:
     tables: int = 0
+    reached: int = 0
     kept: int = 0
     entries: int = 0
     before: int = 0
     after: int = 0
     unrun: int = 0
 
-    def add(self, kept: int, entries: int, before: int, after: int) -> None:
+    def add(self, reached: int, kept: int, entries: int, before: int, after: int) -> None:
         self.tables += 1
+        self.reached += reached
         self.kept += kept
         self.entries += entries
         self.before += before
         self.after += after
-
-
-def _line(table: TableOp, kept: int, entries: int, before: int, after: int, p: LutDontCare) -> str:
-    return "\t".join([op_location(table) or "", str(entries), str(kept), str(entries - kept), str(before), str(after)])

@@ -154,3 +154,44 @@ func.func @h(%a: i1) -> i1 {
     # a = 0, 0, 1 reach entries 0, 0, 1; then b = 3, 3, 2 reach entries 3, 3, 2.
     assert counts[g_table].tolist() == [2, 1, 1, 2]
     assert h_table not in counts
+
+
+def neighbours_oracle(reached: set[int], widths: list[int], steps: int) -> set[int]:
+    """Entries within `steps` moves of +-1 on one operand's code, by decoding the fields."""
+    def fields(i):
+        out, pos = [], sum(widths)
+        for w in widths:
+            pos -= w
+            out.append((i >> pos) & ((1 << w) - 1))
+        return out
+
+    def index(fs):
+        i = 0
+        for f, w in zip(fs, widths):
+            i = (i << w) | f
+        return i
+
+    found = set(reached)
+    for _ in range(steps):
+        nxt = set(found)
+        for i in found:
+            fs = fields(i)
+            for j, w in enumerate(widths):
+                for d in (-1, 1):
+                    if 0 <= fs[j] + d < (1 << w):
+                        nxt.add(index(fs[:j] + [fs[j] + d] + fs[j + 1:]))
+        found = nxt
+    return found
+
+
+def test_neighbours_widen_the_kept_entries():
+    from lutopt.lowering.transforms.lut.lut_dont_care import widen
+
+    rng = np.random.default_rng(8)
+    for case in range(20):
+        widths = [int(w) for w in rng.integers(1, 4, size=int(rng.integers(1, 4)))]
+        size = 1 << sum(widths)
+        care = rng.random(size) < 0.1
+        for steps in (0, 1, 2):
+            got = set(np.flatnonzero(widen(care, widths, steps)).tolist())
+            assert got == neighbours_oracle(set(np.flatnonzero(care).tolist()), widths, steps), (case, widths, steps)
