@@ -65,7 +65,7 @@ PASS_SUMMARIES = {
     "nn-absorb-partitions": "replace each nn.partition by the lut.table of its function",
     "canonicalize": "xDSL's canonicalizer with lut's patterns (fold constants, drop unused operands, ...)",
     "lut-decompose": "cover tables of any width with lut-size-input LUTs",
-    "lut-dont-care": "NOT equivalence-preserving: table entries a data set (data=\"F.npz\") never reaches become don't-cares chosen for small covers",
+    "lut-dont-care": "NOT exact: table entries a data set (data=\"F.npz\") never reaches become don't-cares",
     "convert-lut-to-rtl": "each func.func to an hw.module, each table to a constant indexed by its operands",
     "rtl-pipeline": "insert stages ranks of seq.compreg, balancing the logic depth (a clk port)",
     "prepare-for-verilog": "legalise names for the Verilog printer (run by -t verilog)",
