@@ -67,14 +67,23 @@ def lut_stats(module) -> tuple[int, int, int, int]:
     return n, max_in, bit_level, longest
 
 
-def yosys_xilinx(verilog: Path, top: str, log: Path) -> dict:
-    """Yosys `synth_xilinx -top TOP` on one file: the cell counts of `stat`."""
+def yosys_xilinx(verilog: Path, top: str, log: Path, timeout: float) -> dict:
+    """Yosys `synth_xilinx -top TOP` on one file: the cell counts of `stat`, or
+    {"timeout": seconds} when it did not finish in time."""
     script = f"read_verilog {verilog}; synth_xilinx -top {top}; stat"
     t0 = time.perf_counter()
-    res = subprocess.run(["yosys", "-q", "-l", str(log), "-p", script], capture_output=True, text=True)
+    try:
+        res = subprocess.run(["yosys", "-q", "-l", str(log), "-p", script], capture_output=True,
+                             text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"timeout": timeout}
     if res.returncode:
         raise RuntimeError(f"yosys failed on {verilog}: {(res.stderr or res.stdout)[-2000:]}")
-    text = log.read_text()
+    return {**yosys_stat(log.read_text()), "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def yosys_stat(text: str) -> dict:
+    """LUT1..LUT6, MUXF7, MUXF8 and CARRY* counts of the last `stat` in a Yosys log."""
     stat = text[text.rfind("Number of cells"):]
     cells = {m.group(2): int(m.group(1)) for m in re.finditer(r"^\s+(\d+)\s+(\S+)\s*$", stat, re.M)}
     if not cells:  # older Yosys: "     LUT6        12"
@@ -82,7 +91,7 @@ def yosys_xilinx(verilog: Path, top: str, log: Path) -> dict:
     luts = sum(v for k, v in cells.items() if re.fullmatch(r"LUT[1-6]", k))
     return {"luts": luts, "muxf7": cells.get("MUXF7", 0), "muxf8": cells.get("MUXF8", 0),
             "carry": sum(v for k, v in cells.items() if k.startswith("CARRY")),
-            "cells": cells, "seconds": round(time.perf_counter() - t0, 1)}
+            "cells": cells}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=0, help="only the first N test images")
     p.add_argument("--build", type=Path, default=None, help="where model.mlir and model.v go "
                    "(default BUNDLE/build)")
-    p.add_argument("--yosys", action="store_true", help="also Yosys synth_xilinx on both Verilogs")
+    p.add_argument("--yosys", nargs="?", const="xilinx,plain", default="",
+                   help="also Yosys synth_xilinx on model-xilinx.v (xilinx) and/or model.v "
+                        "(plain); default both")
+    p.add_argument("--yosys-timeout", type=float, default=1800.0,
+                   help="seconds per Yosys run (the plain Verilog's constant-indexed tables "
+                        "take Yosys' techmap a long time)")
+    p.add_argument("--skip-simulation", action="store_true",
+                   help="compile only (for --yosys on a model already checked)")
     p.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = p.parse_args(argv)
     bundle = HERE / args.model if args.model in ("logicnets", "neuralut") else Path(args.model)
@@ -173,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     # -- 4. simulate ----------------------------------------------------------------------
     from lutopt.sim.verilog_sim import simulate_verilog
 
+    if args.skip_simulation:
+        return yosys_step(args, build, fig)
+
     t0 = time.perf_counter()
     inputs = [codes_to_bits(in_codes[:, i], qi.width) for i in range(in_codes.shape[1])]
     try:
@@ -189,22 +208,32 @@ def main(argv: list[str] | None = None) -> int:
           f"(PyTorch {torch_acc:.4f}); output codes equal on {int(same.sum())}/{len(same)} images",
           flush=True)
 
-    # -- 5. Yosys -------------------------------------------------------------------------
-    if args.yosys:
-        if not shutil.which("yosys"):
-            return fail("step 5 (yosys)", "yosys is not installed (apt-get install yosys)")
-        for name, path in (("plain", build / "model.v"), ("xilinx", build / "model-xilinx.v")):
-            r = yosys_xilinx(path, FUNC, build / f"yosys-{name}.log")
-            fig[f"yosys_{name}"] = r
-            print(f"5. yosys synth_xilinx on {path.name}: {r['luts']} LUTs, {r['muxf7']} MUXF7, "
-                  f"{r['muxf8']} MUXF8, {r['carry']} CARRY ({r['seconds']} s)", flush=True)
-    if args.json:
-        args.json.write_text(json.dumps(fig, indent=2) + "\n")
+    status = yosys_step(args, build, fig)
     if not same.all():
         for i in np.flatnonzero(~same)[:5]:
             print(f"  image {i}: PyTorch {torch_codes[i].tolist()}  hardware {hw_codes[i].tolist()}")
         return 1
-    return 0
+    return status
+
+
+def yosys_step(args, build: Path, fig: dict) -> int:
+    """5. Yosys on the Verilog files named by --yosys; writes --json."""
+    status = 0
+    for name in [n for n in args.yosys.split(",") if n]:
+        if not shutil.which("yosys"):
+            status = fail("step 5 (yosys)", "yosys is not installed (apt-get install yosys)")
+            break
+        path = build / ("model-xilinx.v" if name == "xilinx" else "model.v")
+        r = yosys_xilinx(path, FUNC, build / f"yosys-{name}.log", args.yosys_timeout)
+        fig[f"yosys_{name}"] = r
+        if "timeout" in r:
+            print(f"5. yosys synth_xilinx on {path.name}: not finished in {r['timeout']:.0f} s", flush=True)
+        else:
+            print(f"5. yosys synth_xilinx on {path.name}: {r['luts']} LUTs, {r['muxf7']} MUXF7, "
+                  f"{r['muxf8']} MUXF8, {r['carry']} CARRY ({r['seconds']} s)", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(fig, indent=2) + "\n")
+    return status
 
 
 if __name__ == "__main__":
