@@ -1,12 +1,13 @@
-"""Run on request (about 10 minutes of Icarus time each):
+"""Run on request (a few minutes each in Verilator; Icarus takes about 10 minutes for 100
+vectors of the 64x16 layer):
 
-    .venv/bin/pytest -q bench/slow_checks/test_nn_arith_verilog_large.py
+    .venv/bin/pytest -q -rs bench/slow_checks/test_nn_arith_verilog_large.py
 
 Issue 11's acceptance check at the Verilog level: models with layers too wide for a table
-go through `lutopt MODEL.mlir -p 'lower-to-rtl{lut-size=6}' -t verilog`, and the Verilog
-simulated in Icarus (fewer vectors for the 64x16 layer, about 10,000 6-LUTs) gives
-PyTorch's codes (with `multiplier=mitch-w6`: the codes of the
-PyTorch emulation of Mitch-w6 products, `lutopt.nn.approx`) on random and edge inputs."""
+go through `lutopt MODEL.mlir -p 'lower-to-rtl{lut-size=6}' -t verilog`, and the Verilog,
+simulated in Verilator (Icarus when Verilator is missing, with fewer vectors), gives
+PyTorch's codes on random and edge inputs; with `multiplier=mitch-w6` it gives the codes of
+the PyTorch emulation of Mitch-w6 products (`lutopt.nn.approx`)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,24 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="torch is not installed (pip install torch==2.13.0)")
 pytest.importorskip("torch_mlir.fx", reason="torch-mlir is not installed (pip install torch-mlir)")
-if shutil.which("iverilog") is None:
-    pytest.skip("iverilog (Icarus Verilog) is not installed", allow_module_level=True)
+if shutil.which("verilator"):
+    SIMULATOR, VECTORS = "verilator", 3000
+elif shutil.which("iverilog"):
+    SIMULATOR, VECTORS = "iverilog", 100
+else:
+    pytest.skip("no Verilog simulator (verilator or iverilog) is installed", allow_module_level=True)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "test", "python", "nn"))
-from models_arith import Dense, Mixed, check, compile_verilog, pytorch_codes, sample_codes, simulate  # noqa: E402
+from models_arith import (  # noqa: E402
+    Dense,
+    Mixed,
+    check,
+    compile_verilog,
+    mitch_w_codes,
+    pytorch_codes,
+    sample_codes,
+    simulate,
+)
 
 
 def test_dense_64x16_verilog_equals_pytorch(tmp_path):
@@ -31,16 +45,26 @@ def test_dense_64x16_verilog_equals_pytorch(tmp_path):
     model = Dense(wmax=3).eval()
     path, err = compile_verilog(tmp_path, model, 64, "lower-to-rtl{lut-size=6}")
     assert "16 element(s) of this quantizer as integer arithmetic" in err
-    codes = sample_codes(64, 0, 255, 100)
+    codes = sample_codes(64, 0, 255, VECTORS)
     want = pytorch_codes(model, codes, model.s_in, model.s_out, 4)
     assert len(np.unique(want)) > 8
-    check(simulate(path, codes, 8), want, codes)
+    check(simulate(path, codes, 8, SIMULATOR), want, codes)
+
+
+def test_dense_64x16_mitch_w6_verilog_equals_the_emulation(tmp_path):
+    model = Dense(wmax=3).eval()
+    path, err = compile_verilog(tmp_path, model, 64, "lower-to-rtl{lut-size=6 multiplier=mitch-w6}")
+    assert "multiplier=mitch-w6" in err
+    codes = sample_codes(64, 0, 255, VECTORS, seed=1)
+    want = mitch_w_codes(model, codes)
+    check(simulate(path, codes, 8, SIMULATOR), want, codes)
+    assert np.any(pytorch_codes(model, codes, model.s_in, model.s_out, 4) != want)
 
 
 def test_mixed_model_verilog_equals_pytorch(tmp_path):
     model = Mixed().eval()
     path, err = compile_verilog(tmp_path, model, 48, "lower-to-rtl{lut-size=6}")
     assert "8 element(s)" in err and "2 element(s)" in err
-    codes = sample_codes(48, -8, 7, 100, seed=4)
+    codes = sample_codes(48, -8, 7, VECTORS, seed=4)
     want = pytorch_codes(model, codes, 0.25, [0.25] * 4 + [0.5] * 2, [3] * 4 + [4] * 2)
-    check(simulate(path, codes, 4), want, codes)
+    check(simulate(path, codes, 4, SIMULATOR), want, codes)

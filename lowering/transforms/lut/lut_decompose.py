@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 
 from lutopt.diagnostics import LutoptError, set_location
 from lutopt.dialects.lut import TableOp, constant_value
+from lutopt.ir.unchanged import mark_unchanged
 from lutopt.progress import progress_wanted
 from xdsl.context import Context
 from xdsl.dialects import comb
@@ -213,6 +214,9 @@ class LutDecompose(ModulePass):
                 parent = o.parent_block()
                 if parent is not None and parent not in blocks:
                     blocks.append(parent)
+        if not blocks:
+            mark_unchanged(op)  # every table fits: nothing to verify again
+            return
         status = _Status(tables, self.lut_size) if entries >= PROGRESS_ENTRIES and progress_wanted() else None
         for block in blocks:
             extracted: dict[tuple[SSAValue, int], SSAValue] = {}

@@ -120,6 +120,23 @@ def simulate(path: str, codes: np.ndarray, w_in: int, simulator: str = "iverilog
     return np.stack(simulate_verilog(path, "main", ins, simulator=simulator), axis=1).astype(np.uint64)
 
 
+def mitch_w_codes(model, codes: np.ndarray, w: int = 6) -> np.ndarray:
+    """A `Dense` layer's output codes with Mitch-w products (the PyTorch emulation,
+    `lutopt.nn.approx`): Mitch-w products of the codes by the integer weights, exact sums,
+    then the layer's scale, bias, ReLU and 4-bit output quantizer in float32, as PyTorch
+    would."""
+    import torch
+
+    from lutopt.nn.approx import mitch_w_mul
+
+    q = torch.tensor(codes)
+    weights = model.lin.weight.detach().to(torch.int64)
+    prods = mitch_w_mul(q[:, None, :], weights[None, :, :], w)
+    acc = prods.sum(dim=2).to(torch.float32) * np.float32(model.s_in)
+    y = torch.relu(acc + model.lin.bias.detach())
+    return torch.clamp(torch.round(y / model.s_out), 0, 15).numpy().astype(np.uint64)
+
+
 def check(got: np.ndarray, want: np.ndarray, codes: np.ndarray) -> None:
     bad = np.argwhere(got != want)
     assert len(bad) == 0, f"{len(bad)} of {want.size} codes differ, first at input {codes[bad[0][0]]}"
