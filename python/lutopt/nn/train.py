@@ -341,7 +341,13 @@ def main(argv: list[str] | None = None) -> int:
         cfg.epochs = a.epochs
     torch.set_num_threads(cfg.threads)
 
-    model, data, fig = train(cfg, log=None if a.quiet else print, float_baseline=not a.no_float)
+    from lutopt.nn.data import MnistUnavailable
+
+    try:
+        model, data, fig = train(cfg, log=None if a.quiet else print, float_baseline=not a.no_float)
+    except MnistUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     s = model_summary(model)
     if "float_test_accuracy" in fig:
         print(f"float test accuracy:     {fig['float_test_accuracy']:.4f}")
