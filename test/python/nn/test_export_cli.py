@@ -132,6 +132,19 @@ def test_damaged_bundle_config_is_refused_before_building(tmp_path, capsys):
     assert not (tmp_path / "bad.mlir").exists()
 
 
+def test_a_pickle_torch_cannot_read_is_one_error(tmp_path, capsys):
+    """A one-bit flip in the bundle's pickle (found by test_fuzz_mutate.py) made torch's
+    weights-only unpickler fail an assertion ('saved_id must be a tuple, got int'): an
+    internal error before. Any failure inside torch.load is the file's."""
+    data = bytearray((ROOT / "examples/digits/model.pt").read_bytes())
+    data[1033] ^= 1
+    (tmp_path / "flip.pt").write_bytes(bytes(data))
+    code, out, err = run([tmp_path / "flip.pt", "-o", tmp_path / "bad.mlir"], capsys)
+    assert_one_error(code, err, "cannot load")
+    assert "internal error" not in err
+    assert not (tmp_path / "bad.mlir").exists()
+
+
 def test_bundle_still_exports(tmp_path, capsys):
     code, out, err = run([ROOT / "examples/digits", "-o", tmp_path / "d.mlir"], capsys)
     assert code == 0, err
