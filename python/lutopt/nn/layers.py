@@ -232,10 +232,13 @@ def build_model(in_features: int, layer_sizes: Sequence[int], fan_ins: Sequence[
                 input_bits: int = 2, input_signed: bool = False, input_scale: float = 1.0,
                 hidden_bits: int = 2, output_bits: int = 4, kind: str = "sparse",
                 mode: str = "mask", depth: int = 4, width: int = 16, seed: int = 0,
-                balanced: bool = False, learn_input_scale: bool = False) -> QuantSequential:
+                balanced: bool = False, learn_input_scale: bool = False,
+                batch_norm: bool = False) -> QuantSequential:
     """A QuantSequential of sparse layers (`kind` "sparse": SparseQuantLinear, "mlp":
     PartitionedMLP) with quantizers between them. Hidden codes are unsigned (they follow a
-    ReLU-free layer, so the quantizer's clamp at 0 is the activation); outputs are signed."""
+    ReLU-free layer, so the quantizer's clamp at 0 is the activation); outputs are signed.
+    With `batch_norm`, a `BatchNorm1d` comes between each layer and its quantizer (as in
+    LogicNets); in evaluation mode it is an affine map that the tables absorb."""
     if len(layer_sizes) != len(fan_ins):
         raise ValueError("layer_sizes and fan_ins differ in length")
     mods: list[nn.Module] = [Quantizer(input_bits, input_signed, input_scale, learn_input_scale)]
@@ -248,6 +251,8 @@ def build_model(in_features: int, layer_sizes: Sequence[int], fan_ins: Sequence[
                                       balanced=balanced))
         else:
             raise ValueError(f"kind must be 'sparse' or 'mlp', got {kind!r}")
+        if batch_norm:
+            mods.append(nn.BatchNorm1d(n))
         last = i == len(layer_sizes) - 1
         mods.append(Quantizer(output_bits, True, 0.5) if last else Quantizer(hidden_bits, False, 0.5))
         prev = n

@@ -9,6 +9,10 @@ Data sets (no download):
   so the 2-bit input codes are round(pixel * 3 / 16).
 - `jsc`: a synthetic set shaped like jet substructure tagging (16 standardised features,
   5 classes) made with `make_classification`; signed input codes.
+- `mnist`: the original idx files (`lutopt.nn.data.load_mnist`): 60,000 training and 10,000
+  test images, 784 features = pixels / 255. The input quantizer has a fixed scale of
+  1 / (2^input_bits - 1), so 1-bit codes are `pixel > 127` and 2-bit codes
+  round(pixel * 3 / 255).
 
 The command prints the test accuracy of the float model (quantizers bypassed) and of the
 quantized model (what the hardware computes), and, with `--out`, writes the trained model
@@ -56,13 +60,20 @@ class TrainConfig:
     weight_decay: float = 1e-4
     seed: int = 0
     balanced: bool = False  # spread the connectivity evenly over each layer's inputs
+    batch_norm: bool = False  # BatchNorm1d between each sparse layer and its quantizer (LogicNets)
     threads: int = 1
 
 
-def load_dataset(name: str, seed: int = 0):
+def load_dataset(name: str, seed: int = 0, input_bits: int = 2):
     """(x_train, y_train, x_test, y_test, input_signed, input_scale) as float32/int64 arrays."""
     from sklearn.model_selection import train_test_split
 
+    if name == "mnist":
+        from lutopt.nn.data import load_mnist
+
+        xtr, ytr, xte, yte = load_mnist()
+        f = lambda x: x.reshape(len(x), -1).astype(np.float32) / np.float32(255.0)  # noqa: E731
+        return f(xtr), ytr, f(xte), yte, False, 1.0 / ((1 << input_bits) - 1)
     if name == "digits":
         from sklearn.datasets import load_digits
 
@@ -79,7 +90,7 @@ def load_dataset(name: str, seed: int = 0):
         y = y.astype(np.int64)
         signed, scale = True, 0.5
     else:
-        raise ValueError(f"unknown data set {name!r} (digits, jsc)")
+        raise ValueError(f"unknown data set {name!r} (digits, jsc, mnist)")
     xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=seed, stratify=y)
     return xtr, ytr, xte, yte, signed, scale
 
@@ -90,18 +101,22 @@ def make_model(cfg: TrainConfig, in_features: int, input_signed: bool,
                        input_signed=input_signed, input_scale=input_scale,
                        hidden_bits=cfg.hidden_bits, output_bits=cfg.output_bits,
                        kind=cfg.kind, mode=cfg.mode, depth=cfg.depth, width=cfg.width,
-                       seed=cfg.seed, balanced=cfg.balanced)
+                       seed=cfg.seed, balanced=cfg.balanced, batch_norm=cfg.batch_norm)
 
 
 @torch.no_grad()
-def accuracy(model: QuantSequential, x: np.ndarray, y: np.ndarray) -> float:
+def accuracy(model: QuantSequential, x: np.ndarray, y: np.ndarray, batch: int = 2000) -> float:
     """Test accuracy: the argmax of the output codes (the first one on ties), or of the
-    clamped float outputs when the model is a float twin."""
+    clamped float outputs when the model is a float twin. Evaluated in batches of `batch`
+    (a NeuraLUT-style layer on all 60,000 MNIST images at once would need gigabytes)."""
     model.eval()
-    out = model(torch.from_numpy(x))
-    if not model.output_quantizer.float_mode:
-        out = model.output_quantizer.to_codes(out)
-    return float((out.argmax(1).numpy() == y).mean())
+    hits = 0
+    for i in range(0, len(x), batch):
+        out = model(torch.from_numpy(x[i:i + batch]))
+        if not model.output_quantizer.float_mode:
+            out = model.output_quantizer.to_codes(out)
+        hits += int((out.argmax(1).numpy() == y[i:i + batch]).sum())
+    return hits / max(1, len(x))
 
 
 def set_float_mode(model: QuantSequential, on: bool) -> None:
@@ -144,7 +159,7 @@ def fit(model: QuantSequential, xtr: np.ndarray, ytr: np.ndarray, cfg: TrainConf
 def train(cfg: TrainConfig, log=print, float_baseline: bool = True):
     """Train the quantized model (and, with `float_baseline`, its float twin: the same
     connectivity and ranges, no rounding); returns (model, data, figures)."""
-    xtr, ytr, xte, yte, signed, scale = load_dataset(cfg.dataset, cfg.seed)
+    xtr, ytr, xte, yte, signed, scale = load_dataset(cfg.dataset, cfg.seed, cfg.input_bits)
     figures: dict = {}
     if float_baseline:
         torch.manual_seed(cfg.seed)
@@ -177,7 +192,7 @@ def model_summary(model: QuantSequential) -> dict:
     qs = [m for m in model if isinstance(m, Quantizer)]
     li = 0
     for m in model:
-        if isinstance(m, Quantizer):
+        if not isinstance(m, (SparseQuantLinear, PartitionedMLP)):
             continue
         qin, qout = qs[li], qs[li + 1]
         layers.append({"tables": m.out_features, "fan_in": m.fan_in,
@@ -209,7 +224,7 @@ def expand_state_dict(model: QuantSequential, state: dict) -> dict:
             state[f"{name}.connectivity"] = conn
         if isinstance(m, SparseQuantLinear) and m.mode == "mask":
             w = torch.zeros(m.out_features, m.in_features)
-            state[f"{name}.weight"] = w.scatter(1, conn, state[f"{name}.weight"])
+            state[f"{name}.weight"] = w.scatter(1, conn, state[f"{name}.weight"].float())
             mask = torch.zeros(m.out_features, m.in_features)
             state[f"{name}.mask"] = mask.scatter(1, conn, 1.0)
     return state
@@ -269,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=None, help="learning rate (default 0.01)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-norm", action="store_true",
+                   help="a BatchNorm1d between each sparse layer and its quantizer (folded into "
+                        "the tables)")
     p.add_argument("--balanced", action="store_true",
                    help="connectivity that reads every input of a layer evenly (no dead neurons)")
     p.add_argument("--threads", type=int, default=1,
@@ -299,8 +317,6 @@ def main(argv: list[str] | None = None) -> int:
         except MnistUnavailable as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
-    if a.dataset == "mnist":
-        p.error("--dataset mnist needs --kind logic or lut")
     if a.lr is None:
         a.lr = 1e-2
 
@@ -308,12 +324,15 @@ def main(argv: list[str] | None = None) -> int:
                       hidden_bits=a.hidden_bits, output_bits=a.output_bits, depth=a.depth,
                       width=a.width, batch_size=a.batch_size, lr=a.lr,
                       weight_decay=a.weight_decay, seed=a.seed, balanced=a.balanced,
+                      batch_norm=a.batch_norm,
                       threads=a.threads)
     if a.dataset == "jsc":
         cfg.layers, cfg.fan_ins = [64, 32, 5], [3, 4, 4]
         cfg.input_bits = a.input_bits if a.input_bits != 2 else 3
+    if a.dataset == "mnist":
+        cfg.layers, cfg.fan_ins, cfg.epochs = [256, 100, 100, 10], [6, 6, 6, 6], 10
     if a.kind == "mlp":
-        cfg.epochs = 60
+        cfg.epochs = 60 if a.dataset != "mnist" else 10
     if a.layers:
         cfg.layers = [int(v) for v in a.layers.split(",")]
     if a.fan_ins:
@@ -322,7 +341,13 @@ def main(argv: list[str] | None = None) -> int:
         cfg.epochs = a.epochs
     torch.set_num_threads(cfg.threads)
 
-    model, data, fig = train(cfg, log=None if a.quiet else print, float_baseline=not a.no_float)
+    from lutopt.nn.data import MnistUnavailable
+
+    try:
+        model, data, fig = train(cfg, log=None if a.quiet else print, float_baseline=not a.no_float)
+    except MnistUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     s = model_summary(model)
     if "float_test_accuracy" in fig:
         print(f"float test accuracy:     {fig['float_test_accuracy']:.4f}")

