@@ -113,11 +113,12 @@ def compile_verilog(tmp_path, model, n_in: int, passes: str) -> tuple[str, str]:
     return str(out), proc.stderr
 
 
-def simulate(path: str, codes: np.ndarray, w_in: int, simulator: str = "iverilog") -> np.ndarray:
+def simulate(path: str, codes: np.ndarray, w_in: int, simulator: str = "iverilog",
+             timeout: float | None = 600) -> np.ndarray:
     ins = [(codes[:, i] & ((1 << w_in) - 1)).astype(np.uint64) for i in range(codes.shape[1])]
     from lutopt.sim.verilog_sim import simulate_verilog
 
-    return np.stack(simulate_verilog(path, "main", ins, simulator=simulator), axis=1).astype(np.uint64)
+    return np.stack(simulate_verilog(path, "main", ins, simulator=simulator, timeout=timeout), axis=1).astype(np.uint64)
 
 
 def mitch_w_codes(model, codes: np.ndarray, w: int = 6) -> np.ndarray:
