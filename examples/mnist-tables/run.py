@@ -19,7 +19,15 @@ Steps (the digits example's path, examples/digits/run.py, for a bundle given by 
 5. With `--yosys`: Yosys `synth_xilinx` on model.v and on model-xilinx.v, its LUT,
    MUXF7/MUXF8 and CARRY cells.
 
-Exit status 0 when the hardware's output codes equal PyTorch's on every test image.
+With `--dont-care` the compile is `nn-to-lut,lut-dont-care{data=...},lower-to-rtl{...}`
+(docs/dont-care.md): the training images' input codes (all 60,000, or `--train-limit N`)
+are the data set, the table entries they do not reach become don't-cares. That is a
+different design: the test accuracy is printed for both, and the check is then that the
+hardware's output codes equal PyTorch's on the training images of the data set
+(`--train-check N` of them, simulated too).
+
+Exit status 0 when the hardware's output codes equal PyTorch's on every test image (with
+`--dont-care`: on every training image checked).
 `--json FILE` writes the figures.
 """
 
@@ -113,9 +121,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip-simulation", action="store_true",
                    help="compile only (for --yosys on a model already checked)")
     p.add_argument("--json", type=Path, default=None, help="write the figures here")
+    p.add_argument("--dont-care", action="store_true",
+                   help="run lut-dont-care with the training images' input codes as its data set "
+                        "(a different design; see the module's docstring)")
+    p.add_argument("--neighbours", type=int, default=0,
+                   help="with --dont-care: lut-dont-care's neighbours option")
+    p.add_argument("--train-limit", type=int, default=0,
+                   help="with --dont-care: only the first N training images form the data set")
+    p.add_argument("--train-check", type=int, default=10000,
+                   help="with --dont-care: simulate the first N images of the data set (default 10000)")
     args = p.parse_args(argv)
+    if args.dont_care and not args.lut_size:
+        return fail("step 3 (compile)", "--dont-care needs --lut-size")
     bundle = HERE / args.model if args.model in ("logicnets", "neuralut") else Path(args.model)
-    build = args.build or bundle / "build"
+    build = args.build or bundle / ("build-dontcare" if args.dont_care else "build")
     build.mkdir(parents=True, exist_ok=True)
     fig: dict = {"model": bundle.name, "lut_size": args.lut_size, "effort": args.effort}
 
@@ -129,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     model = load_bundle(bundle)
     qi, qo = model.input_quantizer, model.output_quantizer
-    _, _, xte, yte, _, _ = load_dataset("mnist", 0, qi.width)
+    xtr, _, xte, yte, _, _ = load_dataset("mnist", 0, qi.width)
+    if args.train_limit:
+        xtr = xtr[: args.train_limit]
     if args.limit:
         xte, yte = xte[: args.limit], yte[: args.limit]
     with torch.no_grad():
@@ -153,6 +174,17 @@ def main(argv: list[str] | None = None) -> int:
     from lutopt.api import parse_pipeline
 
     spec = f"lower-to-rtl{{lut-size={args.lut_size} effort={args.effort}}}"
+    if args.dont_care:
+        with torch.no_grad():
+            train_codes = qi.to_codes(torch.from_numpy(xtr)).numpy().astype(np.int64)
+        train_path = build / "train-codes.npz"
+        np.savez(train_path, **{FUNC: train_codes})
+        print(f"  lut-dont-care data: {len(train_codes)} training images' input codes -> {train_path}",
+              flush=True)
+        spec = (f'nn-to-lut,lut-dont-care{{data="{train_path}" lut-size={args.lut_size} '
+                f'effort={min(args.effort, 1)} neighbours={args.neighbours} '
+                f'report="{build / "dont-care-report.tsv"}"}},{spec}')
+        fig.update(dont_care=True, neighbours=args.neighbours, data_vectors=len(train_codes))
     print(f"3. compile: lutopt {mlir_path} -p '{spec}' -t verilog -o {build / 'model.v'}", flush=True)
     seen: dict = {}
 
@@ -207,6 +239,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"4. simulated in {fig['simulate_seconds']} s: hardware accuracy {hw_acc:.4f} "
           f"(PyTorch {torch_acc:.4f}); output codes equal on {int(same.sum())}/{len(same)} images",
           flush=True)
+
+    if args.dont_care:
+        print("  (lut-dont-care: a different design; on the test images its output codes may differ "
+              "from PyTorch's)", flush=True)
+        n = min(args.train_check, len(train_codes))
+        with torch.no_grad():
+            xt = torch.from_numpy(xtr[:n])
+            want = np.concatenate([model.output_codes(xt[i:i + 1000]).numpy() for i in range(0, n, 1000)])
+        inputs = [codes_to_bits(train_codes[:n, i], qi.width) for i in range(train_codes.shape[1])]
+        try:
+            outs = simulate_verilog(str(build / "model.v"), FUNC, inputs, simulator=args.simulator,
+                                    workdir=str(build / "sim-train"), timeout=3600)
+        except lutopt.LutoptError as e:
+            return fail("step 4 (training images)", e.format() if hasattr(e, "format") else str(e))
+        got = np.stack([bits_to_codes(o.astype(np.int64), qo.width, qo.signed) for o in outs], axis=1)
+        agree = (got == want).all(1)
+        fig.update(train_checked=n, train_codes_equal=int(agree.sum()))
+        print(f"  training images (the data set of lut-dont-care): output codes equal to PyTorch's on "
+              f"{int(agree.sum())}/{n}", flush=True)
+        status = yosys_step(args, build, fig)
+        return status or (0 if agree.all() else 1)
 
     status = yosys_step(args, build, fig)
     if not same.all():

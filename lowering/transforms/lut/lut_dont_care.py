@@ -15,6 +15,8 @@ entries those vectors reach), and may compute others elsewhere.
   larger cover of its own.
 - Tables in functions the data set does not run keep every entry; so do tables of more
   than 24 input bits.
+- Progress: on a terminal (or with `LUTOPT_PROGRESS=1`, `lutopt.progress`), a status line
+  counts the tables done when there are at least PROGRESS_TABLES of them.
 - Report: one remark per changed or examined table (entries kept, don't-cares, LUTs of the
   table covered alone before and after), located at the table, and a summary remark; with
   `report=FILE` the per-table lines go to FILE (tab-separated, one header line) and only
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +45,10 @@ from lutopt.dialects.lut import TableOp, dense_table_attr
 
 MAX_BITS = 24
 """Tables of more input bits keep every entry (as lut-decompose, which rejects them)."""
+
+PROGRESS_TABLES = 16
+"""The pass reports its progress (when `progress_wanted()`) from this many tables on:
+each table is covered three or four times, about a second or more for 12 input bits."""
 
 
 @dataclass(frozen=True)
@@ -89,11 +96,17 @@ class LutDontCare(ModulePass):
             raise LutoptError(f"{self.name}: effort must be 0, 1 or 2, got {self.effort}")
         if self.neighbours < 0:
             raise LutoptError(f"{self.name}: neighbours must not be negative, got {self.neighbours}")
+        from lutopt.progress import progress_wanted
+
         vectors = self._vectors(op)
         reached = reached_codes(op, vectors)
         lines: list[str] = []
         total = _Totals()
-        for table in [o for o in op.walk() if isinstance(o, TableOp)]:
+        tables = [o for o in op.walk() if isinstance(o, TableOp)]
+        status = _Status(self.name, len(tables)) if len(tables) >= PROGRESS_TABLES and progress_wanted() else None
+        for i, table in enumerate(tables):
+            if status is not None:
+                status.show(i)
             counts = reached.get(table)
             if counts is None or table.input_bits > MAX_BITS:
                 total.unrun += 1
@@ -108,6 +121,8 @@ class LutDontCare(ModulePass):
             total.add(reached_entries, kept, 1 << n, before, after)
             lines.append("\t".join(str(x) for x in (op_location(table) or "", 1 << n, reached_entries, kept,
                                                      (1 << n) - kept, before, after)))
+        if status is not None:
+            status.finish()
         self._report(lines, total, vectors)
 
     def _report(self, lines: list[str], total: _Totals, vectors) -> None:
@@ -137,6 +152,29 @@ class LutDontCare(ModulePass):
                 print(f"{prefix}remark: {self.name}: {reached} of {entries} entries reached, {kept} kept, {dc} don't-cares; "
                       f"{self.lut_size}-LUTs covered alone {before} -> {after}", file=sys.stderr)
         print(summary, file=sys.stderr)
+
+
+class _Status:
+    """The pass's status line on stderr: rewritten in place on a terminal; in a log, a line
+    per tenth of the tables."""
+
+    def __init__(self, name: str, total: int):
+        self.name, self.total = name, total
+        self.live = sys.stderr.isatty()
+        self.start = time.perf_counter()
+        self.step = max(1, total // 10)
+
+    def show(self, done: int) -> None:
+        if not self.live and (done == 0 or done % self.step):
+            return
+        lead, end = ("\r", "\x1b[K") if self.live else ("", "\n")
+        sys.stderr.write(f"{lead}{self.name}: {done}/{self.total} tables ({time.perf_counter() - self.start:.1f} s){end}")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.live:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
 
 
 def widen(care: np.ndarray, widths: list[int], steps: int) -> np.ndarray:

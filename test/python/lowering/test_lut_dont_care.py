@@ -9,6 +9,8 @@ concatenated, operand 0 most significant), not lutopt's interpreter.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -195,3 +197,38 @@ def test_neighbours_widen_the_kept_entries():
         for steps in (0, 1, 2):
             got = set(np.flatnonzero(widen(care, widths, steps)).tolist())
             assert got == neighbours_oracle(set(np.flatnonzero(care).tolist()), widths, steps), (case, widths, steps)
+
+
+@pytest.mark.parametrize(("setting", "tty"), [("1", False), ("0", True), ("2", True)])
+def test_progress_follows_lutopt_progress(tmp_path, monkeypatch, setting, tty):
+    """From PROGRESS_TABLES tables on, the pass reports how many tables it has done: in a
+    log (LUTOPT_PROGRESS=1) a line per tenth, on a terminal a line rewritten in place, and
+    nothing with LUTOPT_PROGRESS=0."""
+    import io
+
+    from lutopt import progress
+    from lutopt.lowering.transforms.lut import lut_dont_care
+
+    class Err(io.StringIO):
+        def isatty(self):
+            return tty
+
+    rng = np.random.default_rng(3)
+    text, widths, tables, outs = random_design(rng, num_tables=20)
+    data = tmp_path / "d.npz"
+    np.savez(data, f=sparse_inputs(rng, widths, 4, 10))
+    module = lutopt.parse_module(text, "p.mlir")
+    err = Err()
+    monkeypatch.setenv("LUTOPT_PROGRESS", setting)
+    monkeypatch.setattr(progress.sys, "stderr", err)
+    monkeypatch.setattr(lut_dont_care.sys, "stderr", err)
+    lutopt.run_passes(module, f'lut-dont-care{{data="{data}" lut-size=3 effort=0 report="{tmp_path / "r.tsv"}"}}')
+    out = err.getvalue()
+    assert "remark: lut-dont-care: 20 table(s) examined" in out  # the summary, always
+    lines = [ln for ln in out.replace("\r", "\n").splitlines() if re.match(r"lut-dont-care: \d+/20 tables", ln)]
+    if setting == "0":
+        assert lines == []
+    elif tty:
+        assert len(lines) == 20 and "\r" in out
+    else:
+        assert [ln.split()[1] for ln in lines] == [f"{i}/20" for i in range(2, 20, 2)]
