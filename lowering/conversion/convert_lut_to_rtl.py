@@ -12,12 +12,15 @@ indexed by the concatenated operands (operand 0 most significant):
     %bit = hw.array_get %arr[%idx] : !hw.array<16xi1>, i4
 
 so a table of 2^n entries and w result bits is w+2 ops (plus a concat of the bits),
-not thousands. `arith.constant` becomes `hw.constant`, `func.call` becomes
+not thousands. Equal columns in one function are made once and shared (mapped networks
+repeat the same few LUT functions: 10,134 distinct columns among 49,657 LUTs in the
+256k-gate logic network of bench/logic_256k.py). `arith.constant` becomes `hw.constant`, `func.call` becomes
 `hw.instance`; `comb` ops (the bit plumbing around mapped LUTs) are kept.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -27,6 +30,7 @@ from xdsl.dialects import arith, comb, func, hw
 from xdsl.dialects.builtin import (
     ArrayAttr,
     FlatSymbolRefAttr,
+    IntegerAttr,
     IntegerType,
     ModuleOp,
     StringAttr,
@@ -96,6 +100,9 @@ class _FunctionLowering:
         self.signatures = signatures
         self.mapping: dict[SSAValue, SSAValue] = {}
         self.ops: list[Operation] = []
+        self.columns: dict[tuple[int, int], SSAValue] = {}
+        """Table columns already made (`hw.bitcast` of an `hw.constant`), by value and
+        size: tables with equal columns share them, as CSE would."""
 
     def emit(self, op: Operation, source: Operation) -> Operation:
         set_location(op, source)
@@ -164,6 +171,7 @@ class _FunctionLowering:
         width = op.out_width
         values = op.values()
         operands = [self.value(v) for v in op.inputs]
+        loc = op.location
         if not operands:
             c = self.emit(hw.ConstantOp(_signless(int(values[0]), width), width), op)
             return c.results[0]
@@ -171,23 +179,38 @@ class _FunctionLowering:
         if len(operands) == 1:
             index = operands[0]
         else:
-            index = self.emit(comb.ConcatOp(operands, IntegerType(n)), op).results[0]
+            index = self.fast(comb.ConcatOp, loc, operands, _int_type(n))
         bits: list[SSAValue] = []
         hint = op.output.name_hint
+        size = 1 << n
+        col_type = _int_type(size)
+        arr_type = _array_type(size)
+        bit_type = _int_type(1)
         for bit in range(width):
             col = column_constant(values, bit)
-            c = self.emit(hw.ConstantOp(_signless(col, 1 << n), 1 << n), op)
-            arr = self.emit(hw.BitcastOp(c, hw.ArrayType(IntegerType(1), 1 << n)), op)
-            get = self.emit(hw.ArrayGetOp(arr, index), op)
+            arr = self.columns.get((col, size))
+            if arr is None:
+                c = self.fast(hw.ConstantOp, loc, [], col_type, {"value": IntegerAttr(_signless(col, size), col_type)})
+                arr = self.columns[col, size] = self.fast(hw.BitcastOp, loc, [c], arr_type)
+            get = self.fast(hw.ArrayGetOp, loc, [arr, index], bit_type)
             if hint:
-                get.results[0].name_hint = hint if width == 1 else f"{hint}_b{bit}"
-            bits.append(get.results[0])
+                get.name_hint = hint if width == 1 else f"{hint}_b{bit}"
+            bits.append(get)
         if width == 1:
             return bits[0]
-        cat = self.emit(comb.ConcatOp(bits[::-1], IntegerType(width)), op)
+        cat = self.fast(comb.ConcatOp, loc, bits[::-1], _int_type(width))
         if hint:
-            cat.results[0].name_hint = hint
-        return cat.results[0]
+            cat.name_hint = hint
+        return cat
+
+    def fast(self, cls, loc, operands: list[SSAValue], result_type, properties=None) -> SSAValue:
+        """An op of `cls` built from operands and a result type that are right by
+        construction (the IRDL constructors' checks cost more than half of this pass on
+        large designs; the module is still verified after the pass)."""
+        new = cls.create(operands=operands, result_types=[result_type], properties=properties or {})
+        new.location = loc
+        self.ops.append(new)
+        return new.results[0]
 
     def lower_call(self, op: func.CallOp) -> None:
         callee = op.callee.root_reference.data
@@ -205,6 +228,16 @@ class _FunctionLowering:
         self.emit(inst, op)
         for old, new in zip(op.res, inst.results):
             self.mapping[old] = new
+
+
+@functools.cache
+def _int_type(width: int) -> IntegerType:
+    return IntegerType(width)
+
+
+@functools.cache
+def _array_type(size: int) -> hw.ArrayType:
+    return hw.ArrayType(IntegerType(1), size)
 
 
 def _signless(value: int, width: int) -> int:
