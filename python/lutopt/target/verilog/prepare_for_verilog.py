@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from xdsl.context import Context
 from xdsl.dialects import comb, hw, seq
-from xdsl.dialects.builtin import ModuleOp, StringAttr
+from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
 from xdsl.ir import Block, Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
 
@@ -372,6 +372,17 @@ def _unused_signals(body: _Body) -> None:
 
 def _store(body: _Body) -> None:
     block, kinds, value_names = body.block, body.kinds, body.value_names
+    arrays: dict[tuple[str, ...], ArrayAttr[StringAttr]] = {}
+
+    def shared_array(names) -> ArrayAttr[StringAttr]:
+        """An array attribute of `names`, shared by every op that records the same strings
+        (a module of 100k ops has a handful of distinct kind lists)."""
+        key = tuple(names)
+        attr = arrays.get(key)
+        if attr is None:
+            attr = arrays[key] = ArrayAttr([StringAttr(n) for n in key])
+        return attr
+
     for arg, name in zip(block.args, body.in_names):
         arg.name_hint = name
     for op in block.ops:
@@ -383,13 +394,13 @@ def _store(body: _Body) -> None:
             op_names.append(name)
             if name and kinds[r] != "alias":
                 r.name_hint = name
-        op.attributes[ATTR_NAMES] = string_array(op_names)
-        op.attributes[ATTR_KINDS] = string_array(kinds[r] for r in op.results)
+        op.attributes[ATTR_NAMES] = shared_array(op_names)
+        op.attributes[ATTR_KINDS] = shared_array(kinds[r] for r in op.results)
         if op in body.instance_names:
             op.attributes[ATTR_INSTANCE_NAME] = StringAttr(body.instance_names[op])
         if op in body.primitive_ops:
             op.attributes[ATTR_PRIMITIVE] = StringAttr(body.primitive_ops[op])
         else:
             op.attributes.pop(ATTR_PRIMITIVE, None)
-    body.module.attributes[ATTR_OUTPUT_REGS] = string_array(body.output_regs)
-    body.module.attributes[ATTR_UNUSED] = string_array(body.unused)
+    body.module.attributes[ATTR_OUTPUT_REGS] = shared_array(body.output_regs)
+    body.module.attributes[ATTR_UNUSED] = shared_array(body.unused)

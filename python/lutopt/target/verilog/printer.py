@@ -59,13 +59,14 @@ class _ModulePrinter:
         self.unused = set(strings(module.attributes.get(ATTR_UNUSED)))
         self.output_regs = set(strings(module.attributes.get(ATTR_OUTPUT_REGS)))
         self.lines: list[str] = []
+        self.string_lists: dict[int, tuple[object, list[str]]] = {}
 
     # -- values
     def kind(self, v: SSAValue) -> str:
         if isinstance(v, BlockArgument):
             return "input"
         assert isinstance(v, OpResult)
-        kinds = strings(v.op.attributes.get(ATTR_KINDS))
+        kinds = self.strings(v.op.attributes.get(ATTR_KINDS))
         if len(kinds) != len(v.op.results):
             raise LutoptError(
                 f"'{v.op.name}' was not prepared for Verilog (run prepare-for-verilog first)", v.op
@@ -76,7 +77,15 @@ class _ModulePrinter:
         if isinstance(v, BlockArgument):
             return self.in_names[v.index]
         assert isinstance(v, OpResult)
-        return strings(v.op.attributes.get(ATTR_NAMES))[v.index]
+        return self.strings(v.op.attributes.get(ATTR_NAMES))[v.index]
+
+    def strings(self, attr) -> list[str]:
+        """`strings(attr)`, computed once per attribute (values are looked up many times)."""
+        key = id(attr)
+        hit = self.string_lists.get(key)
+        if hit is None or hit[0] is not attr:
+            hit = self.string_lists[key] = (attr, strings(attr))
+        return hit[1]
 
     def expr(self, v: SSAValue) -> str:
         """A value as an operand: its name, or a literal for an inlined constant."""
