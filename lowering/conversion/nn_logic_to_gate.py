@@ -37,6 +37,7 @@ from xdsl.passes import ModulePass
 
 from lutopt.diagnostics import LutoptError, set_location
 from lutopt.ir.groupsum import set_divisor
+from lutopt.ir.layer import set_gate_layers
 
 
 
@@ -129,6 +130,7 @@ def lower_function(f: func.FuncOp, ctx: Context | None, max_inputs: int) -> func
     uniq, inverse = np.unique(all_lits, return_inverse=True)
     gnet = arena.finish(np.array(in_nodes, np.int64), uniq)
     nop = em.add(GateNetlistOp.from_netlist(in_values, gnet))
+    set_gate_layers(nop, arena.gate_layers)
     bit_of = {int(lit): nop.results[i] for i, lit in enumerate(uniq.tolist())}
     del inverse
 

@@ -28,15 +28,17 @@ given in the total (and in the `(all)` row).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import TextIO
 
+import numpy as np
 from xdsl.dialects.builtin import IntegerType, ModuleOp
 from xdsl.ir import Block, Operation
 
 from lutopt.analysis.lut_depth import lut_levels
 from lutopt.ir.latency import latency_of
-from lutopt.ir.layer import layer_of
+from lutopt.ir.layer import gate_layers_of, layer_name, layer_of
 
 ALL = "(all)"
 OTHER = "(other)"
@@ -147,8 +149,14 @@ class ReportCollector:
 
                 gates: dict[str | None, int] = {}
                 for n in netlists:
-                    layer = layer_of(n)
-                    gates[layer] = gates.get(layer, 0) + netlist_of(n).num_gates  # type: ignore[arg-type]
+                    per_gate = gate_layers_of(n)
+                    if per_gate is None:
+                        gates[None] = gates.get(None, 0) + netlist_of(n).num_gates  # type: ignore[arg-type]
+                        continue
+                    numbers, counts = np.unique(per_gate, return_counts=True)
+                    for k, c in zip(numbers.tolist(), counts.tolist()):
+                        layer = layer_name(k) if k else None
+                        gates[layer] = gates.get(layer, 0) + c
                 self._gates[name] = gates
                 continue
             tables = [o for o in block.ops if o.name == "lut.table"]
@@ -191,7 +199,8 @@ class ReportCollector:
         if all(layer is None for layer in names):
             rows = [Row(ALL, total.gates, total.luts, total.depth, registers, latency)]
         else:
-            names = [n for n in names if n is not None] + ([None] if None in names else [])
+            named = sorted((n for n in names if n is not None), key=_natural)
+            names = [*named, *([None] if None in names else [])]
             rows = []
             for layer in names:
                 row = Row(layer if layer is not None else OTHER)
@@ -201,6 +210,11 @@ class ReportCollector:
                     row.luts, row.depth = luts.per_layer.get(layer, (0, 0))
                 rows.append(row)
         return FunctionReport(name, rows, total, luts.lut_size if luts is not None else None)
+
+
+def _natural(name: str) -> list:
+    """Sorts layer2 before layer10."""
+    return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", name)]
 
 
 # ----------------------------------------------------------------------------- output
@@ -214,9 +228,9 @@ def format_text(reports: list[FunctionReport]) -> str:
     """The report as a table per function (what `--report` prints on stderr)."""
     lines = []
     for r in reports:
-        k = f"{r.lut_size}-LUTs" if r.lut_size else "LUTs"
-        lines.append(f"lutopt report: @{r.name} (depth in {k}, registers in bits, latency in cycles)")
-        head = ["layer", "gates", k, "depth", "registers", "latency"]
+        k = f"LUTs of up to {r.lut_size} inputs" if r.lut_size else "no LUTs"
+        lines.append(f"lutopt report: @{r.name} ({k}; depth in LUTs, registers in bits, latency in cycles)")
+        head = ["layer", "gates", "LUTs", "depth", "registers", "latency"]
         body = [[row.layer] + [_cell(getattr(row, c)) for c in COLUMNS] for row in r.layers + [r.total]]
         widths = [max(len(line[i]) for line in [head] + body) for i in range(len(head))]
         for line in [head] + body:

@@ -12,8 +12,19 @@ the layer and copied by every pass that replaces such an op by others:
   the covers of tables of several layers (one batch) gets the first of them in program
   order (`cover_layers`).
 
-Ops without the attribute (the gate level, integer arithmetic, mapped logic-gate
-networks) belong to no layer; the report counts them in one row, "(all)" when nothing in
+A `gate.netlist` holds a whole network, so its gates carry their layers in one array
+attribute, `lutopt.gate_layers` (k for `layer<k>`, 0 for none):
+
+* `nn-logic-to-gate`: the gates made from the values of one tensor at once (a layer's
+  outputs as the next layer gathers them, or as the GroupSum reads them) are one layer,
+  numbered in the order they are made (`lutopt.analysis.logic_tables.Arena`);
+* every gate pass (through `lutopt.dialects.gate.set_netlist`) and `gate-map-luts`
+  (onto the LUTs it makes, as `lutopt.layer`) carry it over by simulation
+  (`lutopt.logic.layers`): a new node that computes what an old node computed is in its
+  layer, others in the earliest layer they feed.
+
+Ops without the attribute (the input decoding of thermometer codes, integer arithmetic
+such as a GroupSum's popcount) belong to no layer; the report counts them in one row, "(all)" when nothing in
 the function has a layer, "(other)" otherwise.
 """
 
@@ -27,10 +38,38 @@ from xdsl.ir import Operation, SSAValue
 LAYER_ATTR = "lutopt.layer"
 """The attribute that names the layer an op belongs to."""
 
+GATE_LAYERS_ATTR = "lutopt.gate_layers"
+"""On a `gate.netlist`: the layer of every gate, `dense<...> : tensor<Gxi32>` (k for
+`layer<k>`, 0 for none)."""
+
 
 def layer_name(index: int) -> str:
     """The name of the layer that ends at the `index`-th non-input quantizer (1-based)."""
     return f"layer{index}"
+
+
+def gate_layers_of(op: Operation):
+    """The per-gate layer numbers of a `gate.netlist` (int32 array), or None."""
+    import numpy as np
+
+    attr = op.attributes.get(GATE_LAYERS_ATTR)
+    if attr is None:
+        return None
+    return np.frombuffer(attr.data.data, dtype="<i4").astype(np.int32)  # type: ignore[attr-defined]
+
+
+def set_gate_layers(op: Operation, layers) -> None:
+    """Records the layer of every gate of a `gate.netlist` (none: the attribute is dropped)."""
+    import numpy as np
+    from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, IntegerType, TensorType
+
+    layers = np.asarray(layers, dtype="<i4")
+    if not layers.any():
+        op.attributes.pop(GATE_LAYERS_ATTR, None)
+        return
+    op.attributes[GATE_LAYERS_ATTR] = DenseIntOrFPElementsAttr(
+        TensorType(IntegerType(32), [len(layers)]), BytesAttr(layers.tobytes())
+    )
 
 
 def layer_of(op: Operation) -> str | None:

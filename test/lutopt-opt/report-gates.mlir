@@ -1,0 +1,28 @@
+// The report of a gate netlist whose gates carry their layers (`lutopt.gate_layers`, as
+// nn-logic-to-gate writes it): the gate passes and gate-map-luts carry the layers over to
+// the LUTs by simulation (lutopt.logic.layers, docs/report.md).
+// RUN: lutopt %s -p 'gate-map-luts{lut-size=3}' -o /dev/null --report 2>&1 | filecheck %s --check-prefix=K3
+// RUN: lutopt %s -p 'lower-to-rtl{lut-size=3}' -o /dev/null --report 2>&1 | filecheck %s --check-prefix=K3
+// RUN: lutopt %s -p 'lower-to-rtl{lut-size=6}' -o /dev/null --report 2>&1 | filecheck %s --check-prefix=K6
+
+// Four inputs do not fit one 3-LUT: one LUT computes a gate of layer1 (p or q), the
+// other the rest of r, whose function is that of r (layer2).
+// K3:      layer   gates  LUTs  depth  registers  latency
+// K3-NEXT: layer1      2     1      1          -        -
+// K3-NEXT: layer2      1     1      1          -        -
+// K3-NEXT: total       3     2      2          0        0
+
+// One 6-LUT computes r: layer1's gates are in layer2's LUT.
+// K6:      layer   gates  LUTs  depth  registers  latency
+// K6-NEXT: layer1      2     0      0          -        -
+// K6-NEXT: layer2      1     1      1          -        -
+// K6-NEXT: total       3     1      1          0        0
+func.func @two_layers(%a: i1, %b: i1, %c: i1, %d: i1) -> i1 {
+  %y = gate.netlist(%a, %b, %c, %d) {
+    p = and i0, i1
+    q = xor i2, i3
+    r = or p, q
+    output r
+  } attributes {lutopt.gate_layers = dense<[1, 1, 2]> : tensor<3xi32>} : (i1, i1, i1, i1) -> (i1)
+  func.return %y : i1
+}
