@@ -4,6 +4,7 @@
 // RUN: lutopt %s -p 'gate-map-luts{lut-size=3}' -o /dev/null --report 2>&1 | filecheck %s --check-prefix=K3
 // RUN: lutopt %s -p 'lower-to-rtl{lut-size=3}' -o /dev/null --report 2>&1 | filecheck %s --check-prefix=K3
 // RUN: lutopt %s -p 'lower-to-rtl{lut-size=6}' -o /dev/null --report 2>&1 | filecheck %s --check-prefix=K6
+// RUN: lutopt %inputs/nn-logic/groupsum.mlir -p 'lower-to-rtl{lut-size=6}' -o /dev/null --report 2>&1 | filecheck %s --check-prefix=GROUPSUM
 
 // Four inputs do not fit one 3-LUT: one LUT computes a gate of layer1 (p or q), the
 // other the rest of r, whose function is that of r (layer2).
@@ -26,3 +27,14 @@ func.func @two_layers(%a: i1, %b: i1, %c: i1, %d: i1) -> i1 {
   } attributes {lutopt.gate_layers = dense<[1, 1, 2]> : tensor<3xi32>} : (i1, i1, i1, i1) -> (i1)
   func.return %y : i1
 }
+
+// A logic network from torch-mlir (two logic layers, of which the gates of one reduce to
+// wires, and a GroupSum over two groups; two thresholds per input): the network's
+// layers, then its head (the popcounts), then what has no layer (decoding the 2-bit
+// thermometer codes of the inputs).
+// GROUPSUM:      lutopt report: @groupsum
+// GROUPSUM-NEXT:   layer    gates  LUTs  depth  registers  latency
+// GROUPSUM-NEXT:   layer1 {{ +[1-9][0-9]* +[1-9][0-9]* +[1-9]}}
+// GROUPSUM-NEXT:   head {{ +[1-9][0-9]* +[1-9][0-9]* +[1-9]}}
+// GROUPSUM-NEXT:   (other)
+// GROUPSUM-NEXT:   total

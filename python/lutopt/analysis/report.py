@@ -151,7 +151,8 @@ class ReportCollector:
                 for n in netlists:
                     per_gate = gate_layers_of(n)
                     if per_gate is None:
-                        gates[None] = gates.get(None, 0) + netlist_of(n).num_gates  # type: ignore[arg-type]
+                        layer = layer_of(n)
+                        gates[layer] = gates.get(layer, 0) + netlist_of(n).num_gates  # type: ignore[arg-type]
                         continue
                     numbers, counts = np.unique(per_gate, return_counts=True)
                     for k, c in zip(numbers.tolist(), counts.tolist()):
@@ -212,9 +213,10 @@ class ReportCollector:
         return FunctionReport(name, rows, total, luts.lut_size if luts is not None else None)
 
 
-def _natural(name: str) -> list:
-    """Sorts layer2 before layer10."""
-    return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", name)]
+def _natural(name: str) -> tuple:
+    """`layer<k>` by k (layer2 before layer10), then other names (the head) by name."""
+    m = re.fullmatch(r"layer(\d+)", name)
+    return (0, int(m.group(1)), "") if m else (1, 0, name)
 
 
 # ----------------------------------------------------------------------------- output

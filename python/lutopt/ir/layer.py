@@ -18,13 +18,17 @@ attribute, `lutopt.gate_layers` (k for `layer<k>`, 0 for none):
 * `nn-logic-to-gate`: the gates made from the values of one tensor at once (a layer's
   outputs as the next layer gathers them, or as the GroupSum reads them) are one layer,
   numbered in the order they are made (`lutopt.analysis.logic_tables.Arena`);
+* the head of a logic network (the GroupSum counts and the argmax, integer arithmetic
+  made by `nn-logic-to-gate`) is the layer `"head"`; `convert-arith-to-gate` gives the
+  netlist of a cluster of arith ops their layer when they have one (`lutopt.layer` on
+  the `gate.netlist`: all its gates);
 * every gate pass (through `lutopt.dialects.gate.set_netlist`) and `gate-map-luts`
   (onto the LUTs it makes, as `lutopt.layer`) carry it over by simulation
   (`lutopt.logic.layers`): a new node that computes what an old node computed is in its
   layer, others in the earliest layer they feed.
 
-Ops without the attribute (the input decoding of thermometer codes, integer arithmetic
-such as a GroupSum's popcount) belong to no layer; the report counts them in one row, "(all)" when nothing in
+Ops without the attribute (the input decoding of thermometer codes, the integer
+arithmetic of layers too wide for a table) belong to no layer; the report counts them in one row, "(all)" when nothing in
 the function has a layer, "(other)" otherwise.
 """
 
@@ -37,6 +41,9 @@ from xdsl.ir import Operation, SSAValue
 
 LAYER_ATTR = "lutopt.layer"
 """The attribute that names the layer an op belongs to."""
+
+HEAD_LAYER = "head"
+"""The layer of a logic network's head (the GroupSum popcounts and the argmax)."""
 
 GATE_LAYERS_ATTR = "lutopt.gate_layers"
 """On a `gate.netlist`: the layer of every gate, `dense<...> : tensor<Gxi32>` (k for

@@ -227,7 +227,7 @@ def cover_to_blif(cover: LutCover, model: str = "lutopt") -> str:
     return "\n".join(lines) + "\n"
 
 
-def cover_to_lut_ops(cover: LutCover, inputs, *, loc_op=None, layers=None):
+def cover_to_lut_ops(cover: LutCover, inputs, *, loc_op=None, layers=None, output_layers=None):
     """Builds `lut.table` ops (1-bit operands, 1-bit result) for the LUTs of the cover.
 
     `inputs` are the `i1` SSA values of the primary inputs. Returns (ops, outputs): the new
@@ -236,7 +236,8 @@ def cover_to_lut_ops(cover: LutCover, inputs, *, loc_op=None, layers=None):
     the cover's minterm number). Constant outputs become `arith.constant` ops. Equal tables
     share one attribute, and ops are created without the generic builder's checks (about
     ten times faster; the ops are well formed by construction). `layers`: the layer
-    name (or None) of every LUT, written as `lutopt.layer` (`lutopt.ir.layer`).
+    name (or None) of every LUT, written as `lutopt.layer` (`lutopt.ir.layer`);
+    `output_layers`: that of every output, for the inverters of complemented outputs.
     """
     from xdsl.dialects import arith
     from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, IntegerAttr, TensorType, i1
@@ -297,8 +298,10 @@ def cover_to_lut_ops(cover: LutCover, inputs, *, loc_op=None, layers=None):
             outs.append(constant(1 if neg else 0))
         elif neg:
             outs.append(table([values[x]], bytes([1, 0])))
-            if layers is not None and x >= base and layers[x - base] is not None:
-                set_layer(ops[-1], layers[x - base])
+            layer = output_layers[o] if output_layers is not None else None
+            if layer is None and layers is not None and x >= base:
+                layer = layers[x - base]
+            set_layer(ops[-1], layer)
         else:
             outs.append(values[x])
     return ops, outs

@@ -6,9 +6,10 @@ nodes that keep no link to the nodes they replace. What survives is the function
 new node that computes the same function of the inputs (or its complement) as an old
 node of layer L is in layer L. Every node is simulated on `SIGNATURE_WORDS` x 64 random
 input vectors (the same for both netlists: the inputs are the same), and a new node
-whose signature is that of old nodes takes the earliest layer among them. A new node
-that matches none (a piece of a rewritten function) takes the earliest layer among the
-nodes it feeds, and a node that feeds no layered node has none (0).
+whose signature is that of old nodes takes the earliest layer among them; an output
+that matches none keeps the layer of the old output (outputs correspond one to one). A
+new node that matches none (a piece of a rewritten function) takes the earliest layer
+among the nodes it feeds, and a node that feeds no layered node has none (0).
 
 This is an attribution for the report, not a semantic property: two functions that
 agree on all the vectors are taken as one (a node that is almost always 0, for
@@ -55,12 +56,26 @@ def gate_signatures(net: GateNetlist) -> np.ndarray:
     return _hash(whole.simulate(_inputs(net.num_inputs)))
 
 
+def output_layers(net: GateNetlist, layers: np.ndarray) -> np.ndarray:
+    """The layer of every output of `net` (0 for an input or a constant)."""
+    base = 1 + net.num_inputs
+    node = np.asarray(net.outputs, np.int64)
+    return np.where(node >= base, np.asarray(layers)[np.maximum(node - base, 0)], 0).astype(np.int32)
+
+
 def transfer_layers(
-    old: GateNetlist, old_layers: np.ndarray, new_hashes: np.ndarray, num_inputs: int, leaves: np.ndarray, sizes: np.ndarray
+    old: GateNetlist,
+    old_layers: np.ndarray,
+    new_hashes: np.ndarray,
+    num_inputs: int,
+    leaves: np.ndarray,
+    sizes: np.ndarray,
+    new_outputs: np.ndarray,
 ) -> np.ndarray:
     """The layer (0: none) of every non-input node of a new network (gates or LUTs,
-    `new_hashes` of all its nodes, `leaves[i, :sizes[i]]` the fanins of node i) after
-    `old`, whose gates are in `old_layers`."""
+    `new_hashes` of all its nodes, `leaves[i, :sizes[i]]` the fanins of node i, output k
+    node `new_outputs[k]`, which computes old output k) after `old`, whose gates are in
+    `old_layers`."""
     old_hash = gate_signatures(old)[1 + old.num_inputs :]
     keep = np.asarray(old_layers) > 0
     keys, lays = old_hash[keep], np.asarray(old_layers)[keep]
@@ -76,6 +91,15 @@ def transfer_layers(
         pos = np.minimum(np.searchsorted(keys, mine), len(keys) - 1)
         hit = keys[pos] == mine
         result[hit] = lays[pos[hit]]
+    # An unmatched output node (one that computes what an input did, say) keeps the
+    # layer of the old output.
+    outs = np.asarray(new_outputs, np.int64)
+    mine_out = outs >= base
+    unmatched = mine_out.copy()
+    unmatched[mine_out] = result[outs[mine_out] - base] == 0
+    for node, layer in zip(outs[unmatched].tolist(), output_layers(old, old_layers)[unmatched].tolist()):
+        if result[node - base] == 0 or (layer and layer < result[node - base]):
+            result[node - base] = layer
     # Unmatched nodes: the earliest layer among the nodes they feed (users come later).
     free = result == 0
     if free.any():
@@ -97,7 +121,7 @@ def netlist_layers_after(old: GateNetlist, old_layers: np.ndarray, new: GateNetl
     """The layer of every gate of `new`, a rewrite of `old` (same inputs)."""
     leaves = np.stack([new.a, new.b], axis=1).astype(np.int64)
     sizes = np.full(new.num_gates, 2, np.int64)
-    return transfer_layers(old, old_layers, gate_signatures(new), new.num_inputs, leaves, sizes)
+    return transfer_layers(old, old_layers, gate_signatures(new), new.num_inputs, leaves, sizes, new.outputs)
 
 
 def cover_layers_after(old: GateNetlist, old_layers: np.ndarray, cover) -> np.ndarray:
@@ -106,4 +130,6 @@ def cover_layers_after(old: GateNetlist, old_layers: np.ndarray, cover) -> np.nd
 
     whole = _all_node_values(cover, cover.num_nodes)
     hashes = _hash(simulate_cover(whole, _inputs(cover.num_inputs)))
-    return transfer_layers(old, old_layers, hashes, cover.num_inputs, cover.leaves.astype(np.int64), cover.sizes)
+    return transfer_layers(
+        old, old_layers, hashes, cover.num_inputs, cover.leaves.astype(np.int64), cover.sizes, cover.outputs
+    )
