@@ -28,10 +28,11 @@ func.func @two_layers(%a: i1, %b: i1, %c: i1, %d: i1) -> i1 {
   func.return %y : i1
 }
 
-// A logic network from torch-mlir (two logic layers, of which the gates of one reduce to
-// wires, and a GroupSum over two groups; two thresholds per input): the network's
-// layers, then its head (the popcounts), then what has no layer (decoding the 2-bit
-// thermometer codes of the inputs).
+// A logic network from torch-mlir (test/Inputs/nn-logic/groupsum.json: two logic layers
+// over 2-bit thermometer codes, a GroupSum over two groups). nn-logic-to-gate keeps the
+// first layer inside the tables of the second (each element of the second is a small
+// function of the threshold bits), so the gates made at once are one layer, layer1;
+// then the head (the popcounts); then what has no layer (decoding the thermometer codes).
 // GROUPSUM:      lutopt report: @groupsum
 // GROUPSUM-NEXT:   layer    gates  LUTs  depth  registers  latency
 // GROUPSUM-NEXT:   layer1 {{ +[1-9][0-9]* +[1-9][0-9]* +[1-9]}}
