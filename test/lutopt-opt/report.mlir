@@ -3,6 +3,8 @@
 // RUN: lutopt %s -p 'convert-lut-to-rtl,rtl-pipeline{stages=1}' -o /dev/null --report --report-file %t.json 2>&1 | filecheck %s
 // RUN: filecheck %s --check-prefix=JSON < %t.json
 // RUN: lutopt %s -p 'lower-to-rtl{lut-size=6}' -o /dev/null --report 2>&1 | filecheck %s --check-prefix=MAPPED
+// RUN: lutopt %s -p 'convert-lut-to-rtl,rtl-pipeline{stages=1}' -o %t.rtl.mlir
+// RUN: lutopt %t.rtl.mlir -o /dev/null --report 2>&1 | filecheck %s --check-prefix=RTL
 
 // Two LUTs of layer1 read the inputs, one LUT of layer2 reads them: 3 LUTs, depth 2,
 // each layer one LUT deep. rtl-pipeline puts its one rank of registers after the first
@@ -41,6 +43,15 @@
 // MAPPED:        layer1      -     2      1          -        -
 // MAPPED-NEXT:   layer2      -     1      1          -        -
 // MAPPED-NEXT:   total       -     3      2          0        0
+
+// An rtl input: its LUTs are the hw.array_get ops of table columns, no layers survive
+// convert-lut-to-rtl, and the depth is the longest chain between registers (one LUT).
+// RTL:      lutopt report: @two_layers (LUTs of up to 3 inputs; depth in LUTs, registers in bits, latency in cycles)
+// RTL-NEXT:   layer  gates  LUTs  depth  registers  latency
+// RTL-NEXT:   (all)      -     3      1          3        1
+// RTL:      lutopt report: @no_layers (LUTs of up to 2 inputs;
+// RTL-NEXT:   layer  gates  LUTs  depth  registers  latency
+// RTL-NEXT:   (all)      -     2      1          2        1
 
 func.func @two_layers(%a: i1, %b: i1, %c: i1) -> i1 {
   %x = lut.table(%a, %b, %c) [0, 1, 1, 0, 1, 0, 0, 1] {lutopt.layer = "layer1"} : (i1, i1, i1) -> i1

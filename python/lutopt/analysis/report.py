@@ -12,7 +12,8 @@ A `ReportCollector` looks at the module after every pass of a pipeline (the driv
   the number of `lut.table` ops and the longest chain of them
   (`lutopt.analysis.lut_depth`); a function that reaches rtl without passing through
   that level (an rtl input) has its LUTs counted at rtl as the `hw.array_get` ops that
-  read a one-bit table column of at most 64 entries;
+  read a one-bit table column of at most 64 entries, and its depth is the longest chain
+  between registers;
 * registers and latency: the `hw.module` at the end: register bits (the widths of its
   `seq.compreg` results) and `lutopt.latency` (`lutopt.ir.latency`); a function that
   ends below rtl is combinational (0 and 0).
@@ -33,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TextIO
 
 import numpy as np
+from xdsl.dialects import hw
 from xdsl.dialects.builtin import IntegerType, ModuleOp
 from xdsl.ir import Block, Operation
 
@@ -99,10 +101,7 @@ def _is_rtl_lut(op: Operation) -> bool:
     if op.name != "hw.array_get":
         return False
     t = op.operands[0].type
-    size = getattr(t, "size", None)
-    elem = getattr(t, "element_type", None)
-    n = size.data if size is not None and hasattr(size, "data") else size
-    return isinstance(n, int) and n <= 64 and _width(elem) == 1
+    return isinstance(t, hw.ArrayType) and len(t) <= 64 and _width(t.element_type) == 1
 
 
 def _lut_figures(block: Block, luts: list[Operation], counts=None) -> _Luts:
@@ -126,9 +125,7 @@ def _inputs(op: Operation) -> int:
     """The inputs of a LUT: the operands of a `lut.table`, log2 of the array an rtl LUT reads."""
     if op.name == "lut.table":
         return len(op.operands)
-    size = getattr(op.operands[0].type, "size")
-    n = size.data if hasattr(size, "data") else size
-    return max(0, (n - 1).bit_length())
+    return max(0, (len(op.operands[0].type) - 1).bit_length())  # type: ignore[arg-type]
 
 
 class ReportCollector:
