@@ -105,18 +105,10 @@ def blif_constants(path: Path) -> int:
 
 
 def lut_depth(module) -> tuple[int, int]:
-    """(lut.table ops, longest chain of them) of a mapped module (comb.extract/concat add no level)."""
-    depth: dict = {}
-    luts = 0
-    for op in module.walk():
-        if op.name in ("lut.table", "comb.extract", "comb.concat"):
-            d = max((depth.get(v, 0) for v in op.operands), default=0)
-            if op.name == "lut.table":
-                d += 1
-                luts += 1
-            for r in op.results:
-                depth[r] = d
-    return luts, max(depth.values(), default=0)
+    """(lut.table ops, longest chain of them) of a mapped module (`lutopt.analysis.lut_depth`)."""
+    from lutopt.analysis.lut_depth import lut_depth as library_lut_depth
+
+    return library_lut_depth(module)
 
 
 def abc_map(src_read: str, flow: str, timeout: float, tmp: Path) -> tuple[int, int, float] | None:

@@ -264,6 +264,13 @@ def set_netlist(op: GateNetlistOp, net: GateNetlist) -> None:
             f"netlist with {net.num_inputs} inputs and {net.num_outputs} outputs cannot replace one with "
             f"{len(op.inputs)} and {len(op.results)}"
         )
+    from lutopt.ir.layer import gate_layers_of, set_gate_layers
+
+    layers = gate_layers_of(op)
+    if layers is not None:  # the layer of each gate, carried over by simulation
+        from lutopt.logic.layers import netlist_layers_after
+
+        set_gate_layers(op, netlist_layers_after(op.netlist(), layers, net))
     lits = 2 * np.asarray(net.outputs, dtype=np.int64) + np.asarray(net.output_neg, dtype=np.int64)
     op.properties["fn"] = _dense(np.asarray(net.fn), 8)
     op.properties["a"] = _dense(np.asarray(net.a), 32)

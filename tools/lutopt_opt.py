@@ -7,7 +7,9 @@ no traceback, no partial output file), a `--verify-diagnostics` that checks
 `// expected-error {{...}}` annotations the way `mlir-opt` does, named pipelines that
 are expanded into their passes (so that `--check-passes` and the IR dumps see each
 step), `--check-passes` (simulate the IR before and after every pass and compare), and
-`--load PLUGIN.py` for user passes and patterns written in Python.
+`--load PLUGIN.py` for user passes and patterns written in Python, and `--report`
+(`--report-file`, `--report-plot`): the gates, LUTs, depth, registers and latency per
+layer (`lutopt.analysis.report`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from lutopt.api import (
     register_dialects,
     run_passes,
 )
+from lutopt.analysis.report import FunctionReport, ReportCollector, format_text, plot, write_json
 from lutopt.diagnostics import LutoptError, run_tool
 from lutopt.output import write_atomic
 
@@ -110,6 +113,7 @@ class LutoptMain(xDSLOptMain):
         self.available_passes = {}
         self.available_targets = {}
         self.ctx = Context()
+        self.reports: list[FunctionReport] = []
         self.register_all_dialects()
         self.register_all_frontends()
         self.register_all_passes()
@@ -219,6 +223,24 @@ class LutoptMain(xDSLOptMain):
             help="print the IR to stderr after every pass",
         )
         arg_parser.add_argument(
+            "--report",
+            action="store_true",
+            help="print a report on stderr after the pipeline: per layer and in total the gates, "
+            "LUTs, logic depth (in LUTs), register bits and latency (docs/report.md)",
+        )
+        arg_parser.add_argument(
+            "--report-file",
+            default=None,
+            metavar="FILE.json",
+            help="write the report as JSON to FILE.json",
+        )
+        arg_parser.add_argument(
+            "--report-plot",
+            default=None,
+            metavar="FILE.png",
+            help="draw where the LUTs and the depth go, per layer, as a PNG (needs matplotlib)",
+        )
+        arg_parser.add_argument(
             "--load",
             action="append",
             default=[],
@@ -242,7 +264,12 @@ class LutoptMain(xDSLOptMain):
     def process_chunk(self, text: str, name: str, line_offset: int) -> str | bytes:
         """Parses, verifies, runs the pipeline and prints one chunk; raises on errors."""
         module = parse_module(text, name, self.ctx, not self.args.disable_verify, line_offset)
-        self.run_passes(module)
+        collector = ReportCollector() if self.wants_report() else None
+        if collector is not None:
+            collector.observe(module)
+        self.run_passes(module, collector)
+        if collector is not None:
+            self.reports += collector.finish(module)
         out = StringIO()
         spec = parse_target(self.args.target)
         factory = self.available_targets[spec.name]
@@ -267,8 +294,28 @@ class LutoptMain(xDSLOptMain):
         emit_target(target, spec.name, self.ctx, module, out)
         return out.getvalue()
 
-    def run_passes(self, module: ModuleOp) -> None:
+    def wants_report(self) -> bool:
+        return bool(self.args.report or self.args.report_file or self.args.report_plot)
+
+    def write_report(self) -> None:
+        """The report of every chunk: text on stderr, JSON and PNG files (written once the
+        output is)."""
+        if self.args.report:
+            sys.stderr.write(format_text(self.reports))
+        if self.args.report_file:
+            out = StringIO()
+            write_json(self.reports, out)
+            write_atomic(self.args.report_file, out.getvalue())
+        if self.args.report_plot:
+            try:
+                plot(self.reports, self.args.report_plot)
+            except ImportError as e:
+                raise LutoptError(f"--report-plot needs matplotlib ({e}); pip install 'lutopt[report]'") from e
+
+    def run_passes(self, module: ModuleOp, collector: ReportCollector | None = None) -> None:
         def after_pass(p: ModulePass, module: ModuleOp, seconds: float) -> None:
+            if collector is not None:
+                collector.observe(module)
             if self.args.time_passes:
                 print(f"{p.name}: {seconds:.3f} s", file=sys.stderr)
             if self.args.mlir_print_ir_after_all or self.args.print_between_passes:
@@ -324,6 +371,8 @@ class LutoptMain(xDSLOptMain):
             write_atomic(self.args.output_file, outputs[0])
         else:
             write_atomic(self.args.output_file, "// -----\n".join(outputs))  # type: ignore[arg-type]
+        if self.wants_report():
+            self.write_report()
         return 1 if failed else 0
 
     def verify_chunk_diagnostics(self, text: str, name: str, offset: int) -> tuple[str, bool]:

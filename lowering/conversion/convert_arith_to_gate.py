@@ -43,6 +43,7 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
+from lutopt.ir.layer import layer_of, set_layer
 from lutopt.diagnostics import LutoptError, set_location
 from lutopt.ir.comb import icmp_predicate
 from lutopt.ir.multiplier import multiplier_of, operand_form, with_multiplier
@@ -359,6 +360,9 @@ def lower_cluster(ops: list[Operation], multiplier, adder: str) -> None:
             new_ops.append(ext)
             in_bits.append(ext.result)
     nop = set_location(GateNetlistOp.from_netlist(in_bits, net), anchor)
+    layers = {layer_of(op) for op in ops}
+    if len(layers) == 1:  # the cluster's layer (lutopt.ir.layer), when it has one
+        set_layer(nop, layers.pop())
     new_ops.append(nop)
     pos = 0
     replacements = []

@@ -25,6 +25,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
+from lutopt.ir.layer import copy_layer, gate_layers_of, layer_name, layer_of
 from lutopt.diagnostics import LutoptError
 from lutopt.progress import progress_wanted
 
@@ -77,7 +78,19 @@ class GateMapLuts(ModulePass):
                 cover, _stats = _map_with_status(net, params, f"{self.name}: {net.num_gates} gates")
             else:
                 cover, _stats = lut_map(net, params)
-            new_ops, outs = cover_to_lut_ops(cover, list(nop.inputs), loc_op=nop)
+            gate_layers = gate_layers_of(nop)
+            lut_layers = out_layers = None
+            if gate_layers is not None:  # the layer of each LUT, by simulation (lutopt.logic.layers)
+                from lutopt.logic.layers import cover_layers_after, output_layers
+
+                lut_layers = [layer_name(int(k)) if k else None for k in cover_layers_after(net, gate_layers, cover)]
+                out_layers = [layer_name(int(k)) if k else None for k in output_layers(net, gate_layers)]
+            new_ops, outs = cover_to_lut_ops(
+                cover, list(nop.inputs), loc_op=nop, layers=lut_layers, output_layers=out_layers
+            )
+            if gate_layers is None and layer_of(nop) is not None:  # the whole netlist is one layer
+                for o in new_ops:
+                    copy_layer(o, nop)
             Rewriter.insert_op(new_ops, InsertPoint.before(nop))
             replace_all_uses(list(nop.results), outs)
             Rewriter.erase_op(nop)

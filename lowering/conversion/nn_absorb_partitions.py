@@ -27,6 +27,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
 from lutopt.diagnostics import LutoptError
+from lutopt.ir.layer import copy_layer
 from lutopt.dialects.lut import TableOp
 from lutopt.dialects.nn import PartitionOp
 from lutopt.analysis.nn_enumerate import EnumerateParams, enumerate_partitions
@@ -82,6 +83,7 @@ class NnAbsorbPartitions(ModulePass):
                 else:
                     t = TableOp(list(part.inputs), values, w)
                     t.location = part.location
+                    copy_layer(t, part)
                     block.insert_op_before(t, part)
                     part.output.replace_all_uses_with(t.output)
                     seen[key] = t

@@ -37,6 +37,7 @@ from xdsl.passes import ModulePass
 
 from lutopt.diagnostics import LutoptError, set_location
 from lutopt.ir.groupsum import set_divisor
+from lutopt.ir.layer import HEAD_LAYER, set_gate_layers, set_layer
 
 
 
@@ -65,9 +66,12 @@ class _Emitter:
     def __init__(self, f: func.FuncOp):
         self.f = f
         self.ops: list[Operation] = []
+        self.layer: str | None = None
+        """The layer (`lutopt.ir.layer`) of the ops added now: `HEAD_LAYER` for the head."""
 
     def add(self, op: Operation) -> Operation:
         set_location(op, self.f)
+        set_layer(op, self.layer)
         self.ops.append(op)
         return op
 
@@ -129,6 +133,7 @@ def lower_function(f: func.FuncOp, ctx: Context | None, max_inputs: int) -> func
     uniq, inverse = np.unique(all_lits, return_inverse=True)
     gnet = arena.finish(np.array(in_nodes, np.int64), uniq)
     nop = em.add(GateNetlistOp.from_netlist(in_values, gnet))
+    set_gate_layers(nop, arena.gate_layers)
     bit_of = {int(lit): nop.results[i] for i, lit in enumerate(uniq.tolist())}
     del inverse
 
@@ -149,6 +154,7 @@ def lower_function(f: func.FuncOp, ctx: Context | None, max_inputs: int) -> func
 
     results: list[SSAValue] = []
     divisors: set[float] = set()
+    em.layer = HEAD_LAYER  # the GroupSum counts and the argmax
     for o in net.outputs:
         if isinstance(o, Count):
             w = max(1, int(o.terms).bit_length())
@@ -180,6 +186,7 @@ def lower_function(f: func.FuncOp, ctx: Context | None, max_inputs: int) -> func
                     results.append(em.const(lit, 1))
                 else:
                     results.append(bit_of[int(lit)])
+    em.layer = None
     em.add(func.ReturnOp(*results))
     block.add_ops(em.ops)
     new_f = func.FuncOp(f.sym_name.data, FunctionType.from_lists(arg_types, [r.type for r in results]), Region(block))

@@ -52,6 +52,7 @@ from xdsl.passes import ModulePass
 
 from lutopt.analysis.nn_cones import Cones, compute_cones, numel
 from lutopt.analysis.nn_partition_model import Code, Contract, Dequant, ElementModel, Map, Mix, Ref, build_model
+from lutopt.ir.layer import layer_name, set_layer
 from lutopt.diagnostics import LutoptError
 from lutopt.dialects.nn import WIDE_ATTR
 from lutopt.dialects.nn import (
@@ -302,7 +303,9 @@ def partition_function(
         n = numel(a)
         code_values[input_quantizer[a].output] = list(new_block.args[k : k + n])
         k += n
+    layer = 0  # the quantizers with a needed element, in program order, are the layers
     for q in quantizers:
+        layer += bool(needed[q.output].any())
         vals: list[SSAValue | None] = [None] * numel(q.output)
         code_values[q.output] = vals
         for p in np.flatnonzero(needed[q.output]):
@@ -337,6 +340,7 @@ def partition_function(
                     operands.append(v)
             part = PartitionOp(operands, IntegerType(q.width), region)
             part.location = q.location
+            set_layer(part, layer_name(layer))
             if too_wide is not None:
                 part.attributes[WIDE_ATTR] = StringAttr(too_wide)
             new_block.add_op(part)

@@ -11,11 +11,12 @@
 // CHECK-NOT: linalg.
 // The mask leaves hidden neuron 0 with inputs 0, 2, 3, neuron 1 with none (a constant) and
 // neuron 2 with input 0 alone.
-// CHECK: %[[H0:.*]] = lut.table(%[[X0]], %[[X2]], %[[X3]]) "0x{{[0-9A-F]+}}" : (i3, i3, i3) -> i2
-// CHECK: %[[H1:.*]] = lut.table() [0] : () -> i2
-// CHECK: %[[H2:.*]] = lut.table(%[[X0]]) [{{.*}}] : (i3) -> i2
-// CHECK: %[[Y0:.*]] = lut.table(%[[H0]], %[[H1]], %[[H2]]) [{{.*}}] : (i2, i2, i2) -> i2
-// CHECK: %[[Y1:.*]] = lut.table(%[[H0]], %[[H1]], %[[H2]]) [{{.*}}] : (i2, i2, i2) -> i2
+// Each table carries the layer (the quantizer) it computes, for the report.
+// CHECK: %[[H0:.*]] = lut.table(%[[X0]], %[[X2]], %[[X3]]) "0x{{[0-9A-F]+}}" {lutopt.layer = "layer1"} : (i3, i3, i3) -> i2
+// CHECK: %[[H1:.*]] = lut.table() [0] {lutopt.layer = "layer1"} : () -> i2
+// CHECK: %[[H2:.*]] = lut.table(%[[X0]]) [{{.*}}] {lutopt.layer = "layer1"} : (i3) -> i2
+// CHECK: %[[Y0:.*]] = lut.table(%[[H0]], %[[H1]], %[[H2]]) [{{.*}}] {lutopt.layer = "layer2"} : (i2, i2, i2) -> i2
+// CHECK: %[[Y1:.*]] = lut.table(%[[H0]], %[[H1]], %[[H2]]) [{{.*}}] {lutopt.layer = "layer2"} : (i2, i2, i2) -> i2
 // CHECK: func.return %[[Y0]], %[[Y1]] : i2, i2
 
 // VERILOG: module main (

@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass, replace
 
 from lutopt.diagnostics import LutoptError, set_location
+from lutopt.ir.layer import layer_of, spread_layers
 from lutopt.dialects.lut import TableOp, constant_value
 from lutopt.ir.unchanged import mark_unchanged
 from lutopt.progress import progress_wanted
@@ -176,6 +177,7 @@ def _cover_batch(
         set_location(cat, op)
         new_ops.append(cat)
         results.append(cat.result)
+    spread_layers(new_ops, results, [layer_of(op) for op in batch])
     Rewriter.insert_op(new_ops, where)
     for op, value in zip(batch, results):
         if op.output.name_hint and value.name_hint is None:

@@ -42,6 +42,15 @@ class Arena:
         self.count = 1
         self._is_input: list[np.ndarray] = []
         self._gates: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._layers: list[tuple[int, int]] = []  # the nodes of each layer (see `mark_layer`)
+        self.gate_layers: np.ndarray = np.zeros(0, np.int32)
+        """After `finish`: the layer of every gate of the netlist (1, 2, ...; 0: none)."""
+
+    def mark_layer(self, start: int) -> None:
+        """The nodes made since node `start` (when there are any) are one layer of the
+        model: the values of one tensor made gates at once by `materialize`."""
+        if self.count > start:
+            self._layers.append((start, self.count))
 
     def new_inputs(self, n: int) -> np.ndarray:
         ids = np.arange(self.count, self.count + n, dtype=np.int64)
@@ -86,6 +95,10 @@ class Arena:
                 level[ids] = nl
             order = np.lexsort((ids, level[ids]))
             ids, fn, a, b = ids[order], fn[order], a[order], b[order]
+            layer_of = np.zeros(self.count, np.int32)  # gates made outside `materialize`: 0
+            for k, (lo, hi) in enumerate(self._layers, start=1):
+                layer_of[lo:hi] = k
+            self.gate_layers = layer_of[ids]
             new[ids] = 1 + n_in + np.arange(len(ids))
         else:
             fn = np.zeros(0, np.uint8)
@@ -321,7 +334,9 @@ def materialize(arena: Arena, t: Tables) -> Tables:
         return t
     dtype = t.table.dtype
     bits = (t.table != 0).astype(np.uint8)
+    start = arena.count
     vars, table = _to_literals(arena, t.vars, bits)
+    arena.mark_layer(start)
     return Tables(vars, table.astype(dtype), t.shape)
 
 

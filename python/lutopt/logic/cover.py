@@ -227,7 +227,7 @@ def cover_to_blif(cover: LutCover, model: str = "lutopt") -> str:
     return "\n".join(lines) + "\n"
 
 
-def cover_to_lut_ops(cover: LutCover, inputs, *, loc_op=None):
+def cover_to_lut_ops(cover: LutCover, inputs, *, loc_op=None, layers=None, output_layers=None):
     """Builds `lut.table` ops (1-bit operands, 1-bit result) for the LUTs of the cover.
 
     `inputs` are the `i1` SSA values of the primary inputs. Returns (ops, outputs): the new
@@ -235,12 +235,15 @@ def cover_to_lut_ops(cover: LutCover, inputs, *, loc_op=None):
     the LUT's last leaf (the table index has operand 0 most significant, so the index equals
     the cover's minterm number). Constant outputs become `arith.constant` ops. Equal tables
     share one attribute, and ops are created without the generic builder's checks (about
-    ten times faster; the ops are well formed by construction).
+    ten times faster; the ops are well formed by construction). `layers`: the layer
+    name (or None) of every LUT, written as `lutopt.layer` (`lutopt.ir.layer`);
+    `output_layers`: that of every output, for the inverters of complemented outputs.
     """
     from xdsl.dialects import arith
     from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, IntegerAttr, TensorType, i1
 
     from lutopt.dialects.lut import TableOp
+    from lutopt.ir.layer import set_layer
 
     if len(inputs) != cover.num_inputs:
         raise ValueError(f"cover has {cover.num_inputs} inputs, {len(inputs)} values given")
@@ -285,6 +288,8 @@ def cover_to_lut_ops(cover: LutCover, inputs, *, loc_op=None):
             continue
         operands = [values[x] if x != 0 else constant(0) for x in reversed(lv)]
         values[base + l] = table(operands, entries[l, : 1 << len(lv)].tobytes())
+        if layers is not None and layers[l] is not None:
+            set_layer(ops[-1], layers[l])
     outs = []
     for o in range(cover.num_outputs):
         x = int(cover.outputs[o])
@@ -293,6 +298,10 @@ def cover_to_lut_ops(cover: LutCover, inputs, *, loc_op=None):
             outs.append(constant(1 if neg else 0))
         elif neg:
             outs.append(table([values[x]], bytes([1, 0])))
+            layer = output_layers[o] if output_layers is not None else None
+            if layer is None and layers is not None and x >= base:
+                layer = layers[x - base]
+            set_layer(ops[-1], layer)
         else:
             outs.append(values[x])
     return ops, outs

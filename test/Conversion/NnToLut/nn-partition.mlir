@@ -4,11 +4,11 @@
 // with a non-zero weight, and becomes one nn.partition on their codes.
 // CHECK-LABEL: func.func @masked
 // CHECK-SAME: (%[[A0:.*]]: i2, %[[A1:.*]]: i2, %[[A2:.*]]: i2) -> (i2, i2)
-// CHECK: %[[P0:.*]] = nn.partition(%[[A0]], %[[A2]]) : (i2, i2) -> i2 {
+// CHECK: %[[P0:.*]] = nn.partition(%[[A0]], %[[A2]]) {lutopt.layer = "layer1"} : (i2, i2) -> i2 {
 // CHECK: nn.dequantize %{{.*}} scale(5.000000000e-01) range(-2, 1) : tensor<2xi2> -> tensor<2xf32>
 // CHECK: nn.contract {{.*}} weights(dense<{{\[\[}}1.000000e+00, 3.000000e+00]]> : tensor<1x2xf32>) indices(dense<{{\[\[}}0, 1]]> : tensor<1x2xi32>) bias(dense<2.500000e-01> : tensor<1xf32>) fused
 // CHECK: nn.quantize %{{.*}} scale(2.500000000e-01) range(0, 3) : tensor<1xf32> -> tensor<1xi2>
-// CHECK: %[[P1:.*]] = nn.partition(%[[A1]], %[[A2]]) : (i2, i2) -> i2 {
+// CHECK: %[[P1:.*]] = nn.partition(%[[A1]], %[[A2]]) {lutopt.layer = "layer1"} : (i2, i2) -> i2 {
 // CHECK: nn.contract {{.*}} weights(dense<{{\[\[}}2.000000e+00, -1.000000e+00]]> : tensor<1x2xf32>)
 // CHECK: func.return %[[P0]], %[[P1]] : i2, i2
 func.func @masked(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
@@ -33,10 +33,11 @@ func.func @masked(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
 // output element i reads input idx[i]; the reversed order shows in the operands.
 // CHECK-LABEL: func.func @gather
 // CHECK-SAME: (%[[B0:.*]]: i2, %[[B1:.*]]: i2) -> (i2, i2)
-// CHECK: %[[G0:.*]] = nn.partition(%[[B1]]) : (i2) -> i2
+// The layer is the quantizer a partition ends at, counting those with a needed element.
+// CHECK: %[[G0:.*]] = nn.partition(%[[B1]]) {lutopt.layer = "layer1"} : (i2) -> i2
 // CHECK: nn.map
 // CHECK: math.absf
-// CHECK: %[[G1:.*]] = nn.partition(%[[B0]]) : (i2) -> i2
+// CHECK: %[[G1:.*]] = nn.partition(%[[B0]]) {lutopt.layer = "layer1"} : (i2) -> i2
 // CHECK: func.return %[[G0]], %[[G1]]
 func.func @gather(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %c0 = arith.constant 0 : index
@@ -65,7 +66,7 @@ func.func @gather(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 // concatenates the two parts and restores the element order.
 // CHECK-LABEL: func.func @concat
 // CHECK-SAME: (%[[C0:.*]]: i2, %[[C1:.*]]: i2) -> i2
-// CHECK: nn.partition(%[[C0]], %[[C1]]) : (i2, i2) -> i2
+// CHECK: nn.partition(%[[C0]], %[[C1]]) {lutopt.layer = "layer1"} : (i2, i2) -> i2
 // CHECK: %[[DEQ:.*]] = nn.dequantize
 // CHECK: %[[ABS:.*]] = nn.map
 // CHECK: %[[CAT:.*]] = tensor.concat dim(0) %[[DEQ]], %[[ABS]] : (tensor<2xf32>, tensor<1xf32>) -> tensor<3xf32>
