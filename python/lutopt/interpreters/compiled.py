@@ -341,6 +341,11 @@ def unsupported_ops(fn: Operation) -> dict[str, list[Operation]]:
     return bad
 
 
+def _constant_value(op: Operation):
+    attr = op.properties.get("value")  # not `or`: an IntegerAttr of 0 is false
+    return attr if attr is not None else op.attributes.get("value")
+
+
 def _why_unsupported(op: Operation) -> str | None:
     name = op.name
     if any(_width(v) is None for v in (*op.operands, *op.results)) or op.regions:
@@ -352,8 +357,7 @@ def _why_unsupported(op: Operation) -> str | None:
     if name in ("gate.netlist", "comb.extract", "comb.concat", "func.return") or name in _BITWISE:
         return None
     if name in _CONSTANTS:
-        attr = op.properties.get("value") or op.attributes.get("value")
-        return None if isinstance(attr, IntegerAttr) else name
+        return None if isinstance(_constant_value(op), IntegerAttr) else name
     return name
 
 
@@ -401,7 +405,7 @@ def bit_program(module: ModuleOp | Operation, name: str | None = None) -> BitPro
         elif name_ == "comb.concat":
             bits[op.results[0]] = [s for o in reversed(ins) for s in o]
         elif name_ in _CONSTANTS:
-            attr = op.properties.get("value") or op.attributes.get("value")
+            attr = _constant_value(op)
             assert isinstance(attr, IntegerAttr)
             v, w = attr.value.data, _width(op.results[0]) or 0
             bits[op.results[0]] = [TRUE if (v >> k) & 1 else FALSE for k in range(w)]
