@@ -12,12 +12,9 @@ import itertools
 
 import numpy as np
 import pytest
-from xdsl.dialects.builtin import ModuleOp, i1
-from xdsl.dialects.func import FuncOp, ReturnOp
-from xdsl.ir import Block, Region
+from xdsl.dialects.builtin import ModuleOp
 
 from lutopt.api import parse_module, run_passes
-from lutopt.dialects.gate import GateNetlistOp
 from lutopt.interpreters import _compiled_c
 from lutopt.interpreters.compiled import (
     CompiledUnsupported,
@@ -27,6 +24,7 @@ from lutopt.interpreters.compiled import (
     unpack_ports,
 )
 from lutopt.interpreters.core import Interpreter
+from lutopt.logic.exchange import netlist_function
 from lutopt.logic.netlist import GateNetlist, pack_bits
 from lutopt.logic.random_netlist import random_dag, random_layered, with_hidden_constants
 from lutopt.testing import random_lut_function
@@ -45,10 +43,7 @@ def _cache(tmp_path_factory, monkeypatch):
 
 
 def netlist_module(net: GateNetlist, name: str = "f") -> ModuleOp:
-    block = Block(arg_types=[i1] * net.num_inputs)
-    op = GateNetlistOp.from_netlist(block.args, net)
-    block.add_ops([op, ReturnOp(*op.results)])
-    return ModuleOp([FuncOp(name, ([i1] * net.num_inputs, [i1] * net.num_outputs), Region(block))])
+    return ModuleOp([netlist_function(net, name)])
 
 
 def random_inputs(widths, lanes, seed=0):

@@ -22,7 +22,7 @@ if shutil.which("iverilog") is None:
 
 EVALUATORS = [
     "numba",
-    pytest.param("c", marks=pytest.mark.skipif(_compiled_c.find_compiler() is None, reason="no C compiler found")),
+    pytest.param("c", marks=pytest.mark.skipif(_compiled_c.find_compiler() is None, reason="no C compiler (cc, gcc or clang) found")),
     "numpy",
 ]
 
