@@ -9,7 +9,7 @@ GroupSum counts on the 10,000 test images), then two levels of the same network:
 gate level, popcount head included). For each level and each kernel
 (`lutopt.interpreters.compiled`, C and numba) it prints the compile time (cold: empty
 cache), the throughput on all 10,000 test images, end to end (uint8 pixels -> thresholds
--> packed bits -> circuit -> ten counts per image, best of --repeat runs after a first one)
+-> packed bits (`pack_rows`) -> circuit -> ten counts per image, best of --repeat runs after a first one)
 and the kernel alone (packed bits in and out, 200,000 images per call, best of --repeat
 runs), and the NumPy interpreter's end-to-end throughput for
 comparison. The counts must equal PyTorch's on every image (exit status 1 otherwise).
@@ -19,9 +19,9 @@ the last one allowed) and every thread pool is limited to one thread before NumP
 and torch load; the kernels themselves are single-threaded. Times are CPU seconds of this
 process (`time.process_time`) and wall seconds; the load average is printed beside them.
 
-difflogic's figure is a claim, not measured here: "more than a million images of MNIST
-per second on a single CPU core" (Petersen et al., Deep Differentiable Logic Gate
-Networks, NeurIPS 2022), for their own MNIST networks compiled to C.
+difflogic's figure is a claim, not measured here: "beyond a million images of MNIST per
+second on a single CPU core" (Petersen et al., Deep Differentiable Logic Gate Networks,
+NeurIPS 2022, abstract), for their own MNIST networks compiled to C.
 """
 
 from __future__ import annotations
@@ -107,9 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     want, labels = ref["counts"].astype(np.uint64), ref["labels"]
 
     from lutopt.interpreters import _compiled_c
-    from lutopt.interpreters.compiled import compile_function, pack_ports, unpack_ports
+    from lutopt.interpreters.compiled import compile_function, pack_ports, pack_rows, unpack_ports
     from lutopt.interpreters.core import Interpreter
-    from lutopt.logic.netlist import pack_bits
     from lutopt.nn.data import load_mnist
     from lutopt.sim.parsing import make_context, parse_module
 
@@ -130,10 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     def packed_inputs(px: np.ndarray, widths) -> np.ndarray:
         """The input bits packed 64 images per word. With one threshold a pixel's bit is
         `pixel >= on_from`, the first pixel value whose float32 x = pixel / 255 exceeds it
-        (PyTorch's comparison, tabulated over the 256 values: exact), transposed to one row
-        per pixel and packed along the images; otherwise through `pack_ports`."""
+        (PyTorch's comparison, tabulated over the 256 values: exact), packed along the
+        images by `pack_rows`; otherwise through `pack_ports`."""
         if len(thresholds) == 1 and all(w == 1 for w in widths):
-            return pack_bits(np.ascontiguousarray((px >= on_from).T))
+            return pack_rows(px >= on_from)
         words, _ = pack_ports(list(codes_of(px)), widths)
         return words
 

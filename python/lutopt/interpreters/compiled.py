@@ -30,7 +30,8 @@ Everything runs on the calling thread (single core).
 Entry points: `compile_function(module, name, backend)` returns a `CompiledFunction`
 whose `evaluate(inputs)` has the conventions of `Interpreter.evaluate` (one uint64 array
 per input port, one value per lane), and whose `evaluate_packed(words)` takes and returns
-bits already packed 64 vectors per word (`lutopt.logic.netlist.pack_bits`), the fast path.
+bits already packed 64 vectors per word (`lutopt.logic.netlist.pack_bits`, or `pack_rows`
+for one row of bits per vector), the fast path.
 `Interpreter(module, backend="auto")` uses it for every function it can compile and the
 NumPy interpreter for the others.
 
@@ -491,6 +492,24 @@ def pack_ports(inputs: Sequence[np.ndarray], widths: Sequence[int]) -> tuple[np.
     return pack_bits(bits), lanes
 
 
+def pack_rows(bits: np.ndarray) -> np.ndarray:
+    """0/1 values of shape (V, n), one row per vector as data sets store them (bool or
+    uint8), as packed bits uint64[n, ceil(V / 64)] (`pack_bits` of the transpose, without
+    transposing the large array: eight rows are gathered into bytes first)."""
+    b = np.asarray(bits)
+    if b.dtype != np.bool_:
+        b = (b & 1).astype(np.bool_)
+    v, n = b.shape
+    pad = -v % 64
+    if pad:
+        b = np.concatenate([b, np.zeros((pad, n), dtype=np.bool_)])
+    rows = b.view(np.uint8).reshape(-1, 8, n)
+    packed = rows[:, 0, :].copy()
+    for j in range(1, 8):
+        packed |= rows[:, j, :] << np.uint8(j)
+    return np.ascontiguousarray(packed.T).view("<u8").astype(np.uint64, copy=False)
+
+
 def unpack_ports(words: np.ndarray, widths: Sequence[int], lanes: int) -> list[np.ndarray]:
     """The inverse of `pack_ports`."""
     words = np.ascontiguousarray(words, dtype="<u8")
@@ -579,6 +598,7 @@ __all__ = [
     "bit_program",
     "compile_function",
     "pack_ports",
+    "pack_rows",
     "unpack_ports",
     "unsupported_ops",
 ]

@@ -21,6 +21,7 @@ from lutopt.interpreters.compiled import (
     bit_program,
     compile_function,
     pack_ports,
+    pack_rows,
     unpack_ports,
 )
 from lutopt.interpreters.core import Interpreter
@@ -177,6 +178,13 @@ def test_c_vector_widths_and_chunks(vector_bits, chunk):
     padding of the words to the vector width."""
     net = random_layered(20, 500, width=40, seed=11)
     assert_same(netlist_module(net), "c", lanes=777, vector_bits=vector_bits, chunk=chunk)
+
+
+@pytest.mark.parametrize("vectors", [1, 63, 64, 200])
+def test_pack_rows_is_pack_bits_of_the_transpose(vectors):
+    bits = np.random.default_rng(vectors).integers(0, 2, (vectors, 13)).astype(np.uint8)
+    assert np.array_equal(pack_rows(bits), pack_bits(bits.T))
+    assert np.array_equal(pack_rows(bits.astype(bool)), pack_bits(bits.T))
 
 
 def test_pack_and_unpack_ports_round_trip():
