@@ -5,7 +5,7 @@ or 512: a GCC/Clang vector of `uint64_t`, which the compiler maps to SSE/AVX reg
 or splits where the machine has none), one assignment per instruction, cut into
 functions of `CHUNK` instructions (see `c_source`), called by
 
-    void lutopt_bitsim(const uint64_t *in, uint64_t *out, int64_t words)
+    int lutopt_bitsim(const uint64_t *in, uint64_t *out, int64_t words)   /* 0, or 1: no memory */
 
 `in` is uint64[inputs, words] and `out` uint64[outputs, words] (`pack_bits`'s layout,
 64 vectors per word); `words` is a multiple of vector_bits / 64 (the caller pads). The
@@ -73,8 +73,10 @@ def c_source(program, vector_bits: int = 256, chunk: int = CHUNK) -> str:
     The instructions are cut into functions of `chunk` instructions: compilers take time
     superlinear in the size of one basic block (GCC 12 at -O1 took 44 CPU-seconds on one
     block of 18,123 instructions, and about 3 with `FLAGS` on 37 functions of 500). A value read by a
-    later chunk, or an output, is stored in a per-block array `v` (rows reused once no
-    later chunk reads them); values read within their chunk are local."""
+    later chunk is stored in a per-block array `v` (rows reused once no later chunk reads
+    them; on the heap); values read within their chunk are local; an output is stored by
+    the function that computes it (those that are inputs or constants by functions of
+    `chunk` stores)."""
     if vector_bits not in VECTOR_BITS:
         raise ValueError(f"vector_bits must be one of {VECTOR_BITS}, got {vector_bits}")
     if chunk < 1:
@@ -85,16 +87,21 @@ def c_source(program, vector_bits: int = 256, chunk: int = CHUNK) -> str:
     ops, aa, bb, cc = (x.tolist() for x in (program.op, program.a, program.b, program.c))
     outputs = program.outputs.tolist()
     nchunks = max(1, -(-n // chunk))
-    # The last chunk that reads each temporary (nchunks: an output, read at the end).
+    # The last chunk that reads each temporary; outputs are written by the chunk that
+    # computes them, and those of inputs and constants by functions of their own.
     last = [-1] * n
     for k in range(n):
         ch = k // chunk
         for s in (aa[k], bb[k]) + ((cc[k],) if ops[k] == 16 else ()):
             if s >= first and last[s - first] < ch:
                 last[s - first] = ch
-    for s in outputs:
+    stores: dict[int, list[int]] = {}
+    direct: list[tuple[int, int]] = []  # (output, slot) of outputs that are inputs or constants
+    for j, s in enumerate(outputs):
         if s >= first:
-            last[s - first] = nchunks
+            stores.setdefault(s - first, []).append(j)
+        else:
+            direct.append((j, s))
     # Rows of v for values that leave their chunk: free once their last reader chunk ends.
     row: dict[int, int] = {}
     free: list[int] = []
@@ -122,7 +129,11 @@ def c_source(program, vector_bits: int = 256, chunk: int = CHUNK) -> str:
         lines.append("typedef uint64_t w_t;")
     else:
         lines.append(f"typedef uint64_t w_t __attribute__((vector_size({vector_bits // 8})));")
+    lines.append("#include <stdlib.h>")
     lines.append("#define LD(i) ({ w_t x_; memcpy(&x_, in + (int64_t)(i) * words + k, sizeof(w_t)); x_; })")
+    lines.append("#define ST(j, x) do { w_t y_ = (x); memcpy(out + (int64_t)(j) * words + k, &y_, sizeof(w_t)); } while (0)")
+    args = "const uint64_t *restrict in, uint64_t *restrict out, int64_t words, int64_t k, w_t *restrict v"
+    calls: list[str] = []
 
     for ch in range(nchunks):
         lo, hi = ch * chunk, min(n, (ch + 1) * chunk)
@@ -152,33 +163,33 @@ def c_source(program, vector_bits: int = 256, chunk: int = CHUNK) -> str:
             local.add(k)
             if last[k] > ch:
                 body.append(f"  v[{row[k]}] = t{k};")
-        lines.append(
-            f"static __attribute__((noinline)) void chunk{ch}(const uint64_t *restrict in, int64_t words, "
-            "int64_t k, w_t *restrict v) {"
-        )
+            body += [f"  ST({j}, t{k});" for j in stores.get(k, ())]
+        if lo >= hi:
+            continue
+        lines.append(f"static __attribute__((noinline)) void chunk{ch}({args}) {{")
         lines.append("  const w_t Z = {0}; (void)Z;")
         lines += [f"  const w_t x{i} = LD({i});" for i in inputs_read]
         lines += body
         lines.append("}")
+        calls.append(f"chunk{ch}")
+    for m in range(0, len(direct), chunk):
+        lines.append(f"static __attribute__((noinline)) void outputs{m // chunk}({args}) {{")
+        lines.append("  const w_t Z = {0}; (void)Z; (void)v;")
+        for j, s in direct[m : m + chunk]:
+            lines.append(f"  ST({j}, {'Z' if s == 0 else '~Z' if s == 1 else f'LD({s - 2})'});")
+        lines.append("}")
+        calls.append(f"outputs{m // chunk}")
 
+    # v lives on the heap (a wide layer may need megabytes), aligned for the vector type
+    vbytes = -(-max(rows, 1) * (vector_bits // 8) // 64) * 64
     lines += [
-        "void lutopt_bitsim(const uint64_t *restrict in, uint64_t *restrict out, int64_t words) {",
-        "  const w_t Z = {0}; (void)Z;",
-        f"  w_t v[{max(rows, 1)}];",
+        "int lutopt_bitsim(const uint64_t *restrict in, uint64_t *restrict out, int64_t words) {",
+        f"  w_t *v = aligned_alloc(64, {vbytes});",
+        "  if (!v) return 1;",
         f"  for (int64_t k = 0; k < words; k += {lanes}) {{",
     ]
-    lines += [f"    chunk{ch}(in, words, k, v);" for ch in range(nchunks) if ch * chunk < n]
-    for j, s in enumerate(outputs):
-        if s == 0:
-            src = "Z"
-        elif s == 1:
-            src = "~Z"
-        elif s < first:
-            src = f"LD({s - 2})"
-        else:
-            src = f"v[{row[s - first]}]"
-        lines.append(f"    {{ w_t o_ = {src}; memcpy(out + (int64_t){j} * words + k, &o_, sizeof(w_t)); }}")
-    lines += ["  }", "}", ""]
+    lines += [f"    {c}(in, out, words, k, v);" for c in calls]
+    lines += ["  }", "  free(v);", "  return 0;", "}", ""]
     return "\n".join(lines)
 
 
@@ -222,7 +233,7 @@ def build(source: str, cc: str | None = None, flags: tuple[str, ...] = FLAGS) ->
         seconds = time.perf_counter() - t0
     lib = ctypes.CDLL(str(so))
     lib.lutopt_bitsim.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
-    lib.lutopt_bitsim.restype = None
+    lib.lutopt_bitsim.restype = ctypes.c_int
     _LIBS[key] = lib
     return lib, cached, seconds
 
@@ -257,6 +268,6 @@ class CKernel:
             w[:, :n] = words
             words = w
         out = np.empty((self.num_outputs, padded), dtype=np.uint64)
-        if padded:
-            self._fn(words.ctypes.data, out.ctypes.data, padded)
+        if padded and self._fn(words.ctypes.data, out.ctypes.data, padded) != 0:
+            raise MemoryError("the compiled simulator could not allocate its value buffer")
         return out[:, :n] if padded != n else out
