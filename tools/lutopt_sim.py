@@ -2,6 +2,7 @@
 
     lutopt-sim REF.mlir DESIGN.v [--top NAME] [--vectors N] [--seed S]
                [--simulator verilator|iverilog|auto] [--latency N] [--keep DIR]
+               [--evaluator numba|c|compiled|numpy]
 
 REF.mlir is the IR the Verilog was printed from: the nn level (the model as torch-mlir
 exported it, which is first lowered to the lut level with `nn-to-lut`, so the comparison is
@@ -12,6 +13,12 @@ have at most 16 bits, N random ones otherwise. A pipelined design (a `clk` port)
 `lutopt -t verilog` writes above the module, or from --latency. Every output is compared
 with the reference interpreter. Exit status 0 when all match, 1 on a mismatch (the first
 counterexamples are printed) or any error.
+
+The reference is evaluated by compiled bit-parallel code when it is at the gate or the
+mapped-LUT level (`lutopt.interpreters.compiled`; --evaluator numba, the default, needs
+no per-design compilation; `c` compiles the design with the system C compiler, worth it
+for very many vectors; `compiled` is C when a compiler is found), and by the NumPy
+interpreter otherwise or with --evaluator numpy. Both give the same values.
 """
 
 from __future__ import annotations
@@ -42,6 +49,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--max-mismatches", type=int, default=5, help="counterexamples to print (default 5)")
     p.add_argument("--max-table-bits", type=int, default=20,
                    help="for an nn-level REF: nn-to-lut's max-table-bits (default 20, as lower-to-rtl)")
+    p.add_argument("--evaluator", choices=("numba", "c", "compiled", "numpy"), default="numba",
+                   help="how the reference is evaluated at the gate and mapped-LUT levels: compiled "
+                   "bit-parallel code run by numba (default) or built with the C compiler, or the "
+                   "NumPy interpreter; other levels always use the interpreter")
     p.add_argument("--keep", metavar="DIR", help="build and run in DIR and keep the testbench and files")
     return p.parse_args(argv)
 
@@ -94,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             latency=args.latency,
             max_reported=args.max_mismatches,
             workdir=args.keep,
+            evaluator=args.evaluator,
         )
     except LutoptError as e:
         print(f"lutopt-sim: {e.format()}", file=sys.stderr)

