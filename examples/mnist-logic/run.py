@@ -37,23 +37,6 @@ HERE = Path(__file__).resolve().parent
 FUNC = "mnist_logic"
 
 
-def mapped_figures(module) -> tuple[int, int]:
-    """(lut.table ops, longest chain of them) of a mapped module; other ops add no level."""
-    depth: dict = {}
-    count = longest = 0
-    for op in module.walk():
-        if not op.results:
-            continue
-        d = max((depth.get(v, 0) for v in op.operands), default=0)
-        if op.name == "lut.table":
-            count += 1
-            d += 1
-            longest = max(longest, d)
-        for r in op.results:
-            depth[r] = d
-    return count, longest
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--model", type=Path, default=HERE / "model.npz")
@@ -114,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"3. compile: lutopt {src.name} -p 'lower-to-rtl{{lut-size=6}}' -t verilog -o {out_v.name}: "
           f"{wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
 
+    from lutopt.analysis.lut_depth import lut_depth
     from lutopt.api import parse_module, run_passes
     from lutopt.dialects.gate import GateNetlistOp, netlist_of
 
@@ -122,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     nets = [netlist_of(o) for o in module.walk() if isinstance(o, GateNetlistOp)]
     net_gates = sum(n.num_gates for n in nets)
     run_passes(module, "lower-to-luts{lut-size=6}")
-    luts, depth = mapped_figures(module)
+    luts, depth = lut_depth(module)
     fig.update(compile_wall_s=round(wall, 1), compile_cpu_s=round(cpu, 1), netlist_gates=net_gates,
                luts=luts, depth=depth)
     print(f"   the network's gate.netlist: {net_gates} gates (after nn-logic-to-gate); "
