@@ -205,8 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     for m, a_py, a_hw, same, luts, depth, s in rows:
         label = "exact (PyTorch model)" if m == "exact" else f"{m} (lutopt.nn.approx emulation)"
         print(f"| {label} | {a_py:.4f} | {a_hw:.4f} | {same}/{len(xte)} | {luts:,} | {depth} | {s:.0f} |")
-    saved = 1 - rows[1][4] / rows[0][4]
-    print(f"mitch-w6 uses {rows[1][4]:,} 6-LUTs against {rows[0][4]:,} exact ({saved:+.1%} saved)")
+    change = rows[1][4] / rows[0][4] - 1
+    print(f"mitch-w6 uses {rows[1][4]:,} 6-LUTs against {rows[0][4]:,} exact "
+          f"({abs(change):.1%} {'more' if change > 0 else 'fewer'})")
     return 0 if all(r[3] == len(xte) for r in rows) else 1
 
 
