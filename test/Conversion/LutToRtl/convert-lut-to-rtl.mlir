@@ -73,3 +73,31 @@ func.func @named(%x: i1 {lutopt.name = "B[0]"}, %y: i1 {lutopt.name = "B_0"}, %c
   %t = lut.table(%x, %y, %c) [0, 1, 1, 0, 1, 0, 0, 1] : (i1, i1, i1) -> i1
   func.return %t : i1
 }
+
+// -----
+
+// Equal columns in one function are one constant and one bitcast, read by every table
+// that has them (XOR twice, and the XOR bit of a two-bit table); another function makes
+// its own.
+// CHECK-LABEL: hw.module @shared(in %a: i1, in %b: i1, in %c: i1, out out0: i1, out out1: i1, out out2: i2)
+// CHECK: %[[COL:.*]] = hw.constant 6 : i4
+// CHECK-NEXT: %[[ARR:.*]] = hw.bitcast %[[COL]] : (i4) -> !hw.array<4xi1>
+// CHECK-NEXT: hw.array_get %[[ARR]]
+// CHECK-NOT: hw.constant 6 : i4
+// CHECK: hw.array_get %[[ARR]]
+// CHECK-NOT: hw.constant 6 : i4
+// CHECK: %[[LOW:.*]] = hw.array_get %[[ARR]]
+// CHECK-NOT: hw.constant 6 : i4
+// CHECK: hw.output
+// CHECK-LABEL: hw.module @other(
+// CHECK: hw.constant 6 : i4
+func.func @shared(%a: i1, %b: i1, %c: i1) -> (i1, i1, i2) {
+  %x = lut.table(%a, %b) [0, 1, 1, 0] : (i1, i1) -> i1
+  %y = lut.table(%b, %c) [0, 1, 1, 0] : (i1, i1) -> i1
+  %z = lut.table(%a, %c) [0, 3, 1, 2] : (i1, i1) -> i2
+  func.return %x, %y, %z : i1, i1, i2
+}
+func.func @other(%a: i1, %b: i1) -> i1 {
+  %x = lut.table(%a, %b) [0, 1, 1, 0] : (i1, i1) -> i1
+  func.return %x : i1
+}
