@@ -98,6 +98,13 @@ def hex_table_text(values: np.ndarray | Sequence[int], width: int) -> str:
     return '"0x' + data.hex().upper() + '"'
 
 
+def table_column(values: np.ndarray, bit: int) -> int:
+    """Result bit `bit` of a table as one integer: its bit i is that bit of entry i (the
+    column that rtl holds in a constant and indexes by the operands)."""
+    bits = ((np.asarray(values, dtype=np.uint64) >> np.uint64(bit)) & np.uint64(1)).astype(np.uint8)
+    return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
+
+
 def dense_table_values(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
     """The entries of a `table` property as uint64, normalised modulo 2^width."""
     elt = attr.get_element_type()
@@ -308,7 +315,8 @@ _verified_signatures: dict[tuple, bool] = {}
 _verified_type_ids: dict[tuple, tuple] = {}
 
 
-def _int_type(width: int) -> IntegerType:
+def int_type(width: int) -> IntegerType:
+    """`IntegerType(width)`, one object per width (the fast paths compare types by identity)."""
     t = _int_types.get(width)
     if t is None:
         t = _int_types[width] = IntegerType(width)
@@ -353,14 +361,14 @@ def _parse_plain_form(cls: type[TableOp], parser: Parser) -> TableOp | None:
             if len(data) % _entry_bytes(width):
                 return None
             n = len(data) // _entry_bytes(width)
-            table = DenseIntOrFPElementsAttr(TensorType(_int_type(width), [n]), BytesAttr(data))
+            table = DenseIntOrFPElementsAttr(TensorType(int_type(width), [n]), BytesAttr(data))
         _remember(_parsed_tables, key, table)
     operands = [
-        parser.resolve_operand(UnresolvedOperand(Span(n.start(), n.end(), source), 0), _int_type(w))
+        parser.resolve_operand(UnresolvedOperand(Span(n.start(), n.end(), source), 0), int_type(w))
         for n, w in zip(names, in_widths)
     ]
     parser._resume_from(m.end())
-    return cls.create(operands=operands, result_types=[_int_type(width)], properties={"table": table})
+    return cls.create(operands=operands, result_types=[int_type(width)], properties={"table": table})
 
 
 def _print_plain_form(op: TableOp, printer: Printer) -> bool:

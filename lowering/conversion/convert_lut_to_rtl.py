@@ -42,15 +42,9 @@ from xdsl.rewriter import Rewriter
 from lutopt.ir.groupsum import DIVISOR_ATTR
 from lutopt.diagnostics import LutoptError, set_location
 from lutopt.ir.names import Namespace
-from lutopt.dialects.lut import TableOp, constant_value
+from lutopt.dialects.lut import TableOp, constant_value, int_type, table_column
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def column_constant(values: np.ndarray, bit: int) -> int:
-    """The integer whose bit i is bit `bit` of entry i (array element i of the column)."""
-    bits = ((values >> np.uint64(bit)) & np.uint64(1)).astype(np.uint8)
-    return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
 
 
 def _attr_name(attrs, i: int) -> str | None:
@@ -179,15 +173,15 @@ class _FunctionLowering:
         if len(operands) == 1:
             index = operands[0]
         else:
-            index = self.fast(comb.ConcatOp, loc, operands, _int_type(n))
+            index = self.fast(comb.ConcatOp, loc, operands, int_type(n))
         bits: list[SSAValue] = []
         hint = op.output.name_hint
         size = 1 << n
-        col_type = _int_type(size)
+        col_type = int_type(size)
         arr_type = _array_type(size)
-        bit_type = _int_type(1)
+        bit_type = int_type(1)
         for bit in range(width):
-            col = column_constant(values, bit)
+            col = table_column(values, bit)
             arr = self.columns.get((col, size))
             if arr is None:
                 c = self.fast(hw.ConstantOp, loc, [], col_type, {"value": IntegerAttr(_signless(col, size), col_type)})
@@ -198,7 +192,7 @@ class _FunctionLowering:
             bits.append(get)
         if width == 1:
             return bits[0]
-        cat = self.fast(comb.ConcatOp, loc, bits[::-1], _int_type(width))
+        cat = self.fast(comb.ConcatOp, loc, bits[::-1], int_type(width))
         if hint:
             cat.name_hint = hint
         return cat
@@ -228,11 +222,6 @@ class _FunctionLowering:
         self.emit(inst, op)
         for old, new in zip(op.res, inst.results):
             self.mapping[old] = new
-
-
-@functools.cache
-def _int_type(width: int) -> IntegerType:
-    return IntegerType(width)
 
 
 @functools.cache

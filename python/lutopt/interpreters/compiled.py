@@ -56,6 +56,7 @@ from lutopt.interpreters.functions import (
     signature_of,
     sym_name,
 )
+from lutopt.dialects.lut import table_column
 from lutopt.logic.netlist import pack_bits
 
 MAX_TABLE_BITS = 12
@@ -216,15 +217,10 @@ def _var_masks(n: int) -> list[int]:
     variable itself: the bits at indices with bit i set."""
     m = _MASKS.get(n)
     if m is None:
-        idx = np.arange(1 << n, dtype=np.int64)
-        m = [_bits_to_int(((idx >> i) & 1).astype(np.uint8)) for i in range(n)]
+        idx = np.arange(1 << n, dtype=np.uint64)  # the table whose entry j is j
+        m = [table_column(idx, i) for i in range(n)]
         _MASKS[n] = m
     return m
-
-
-def _bits_to_int(bits: np.ndarray) -> int:
-    """0/1 values (entry j = bit j) as a Python integer."""
-    return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
 
 
 class _TableBuilder:
@@ -305,8 +301,7 @@ def _table_bits(op: Operation, operand_bits: list[list[int]], builder: _Builder,
     tb = _TableBuilder(builder, variables)
     out = []
     for k in range(width):
-        column = ((values >> np.uint64(k)) & np.uint64(1)).astype(np.uint8)
-        out.append(tb.build(_bits_to_int(column)))
+        out.append(tb.build(table_column(values, k)))
     return out
 
 
