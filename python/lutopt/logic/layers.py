@@ -22,17 +22,13 @@ import dataclasses
 
 import numpy as np
 
+from lutopt.logic.cover import random_vectors
 from lutopt.logic.netlist import GateNetlist
 
 SIGNATURE_WORDS = 4
 """64-bit words of random input vectors per signature (256 vectors)."""
 
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93], dtype=np.uint64)
-
-
-def _inputs(num_inputs: int, seed: int = 1) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return rng.integers(0, 1 << 64, size=(num_inputs, SIGNATURE_WORDS), dtype=np.uint64)
 
 
 def _hash(values: np.ndarray) -> np.ndarray:
@@ -53,7 +49,7 @@ def _all_node_values(sim, num_nodes: int) -> np.ndarray:
 
 def gate_signatures(net: GateNetlist) -> np.ndarray:
     whole = _all_node_values(net, net.num_nodes)
-    return _hash(whole.simulate(_inputs(net.num_inputs)))
+    return _hash(whole.simulate(random_vectors(net.num_inputs, SIGNATURE_WORDS, seed=1)))
 
 
 def output_layers(net: GateNetlist, layers: np.ndarray) -> np.ndarray:
@@ -129,7 +125,7 @@ def cover_layers_after(old: GateNetlist, old_layers: np.ndarray, cover) -> np.nd
     from lutopt.logic.cover import simulate_cover
 
     whole = _all_node_values(cover, cover.num_nodes)
-    hashes = _hash(simulate_cover(whole, _inputs(cover.num_inputs)))
+    hashes = _hash(simulate_cover(whole, random_vectors(cover.num_inputs, SIGNATURE_WORDS, seed=1)))
     return transfer_layers(
         old, old_layers, hashes, cover.num_inputs, cover.leaves.astype(np.int64), cover.sizes, cover.outputs
     )
