@@ -15,6 +15,16 @@ integer *codes*. The ops:
   one element of a quantized tensor as a function of the codes it reads. The region is
   the sub-network that one truth table absorbs; it is isolated from above and yields
   one code (`iW`, or `tensor<1xiW>`).
+- `nn.partition_group(%a, %b, %c) reads(R) data(D0, D1, ...) : (i3, i3, i3) -> i2 { body }`:
+  P partitions that share one body (a layer's neurons computed by the same sub-network
+  with their own weights), P results. `R` (`tensor<PxAxi32>`) says which operands each
+  partition reads: partition p's block arguments are the operands `R[p, 0..A-1]`. The
+  body is partition 0's; partition p is the body with its arrays replaced by
+  `D_k[p]`, the arrays being, in the order of the ops: an `nn.gather`'s indices (i64),
+  an f32 `arith.constant`'s value (flattened), an `nn.contract`'s weights, indices and
+  bias (`D_k` has the array's shape with P in front; `D_k[0]` equals the body's own).
+  nn-partition{group=true} makes them (one op instead of P regions), nn-absorb-partitions
+  reads them as arrays.
 - Inside partitions, on one-dimensional float tensors (the elements of the original
   tensors that the partition needs):
   - `nn.gather %x [i0, i1, ...] : tensor<Nxf32> -> tensor<Cxf32>`: `y[c] = x[i_c]`.
@@ -38,6 +48,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from xdsl.dialects.builtin import (
+    ArrayAttr,
     BytesAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
@@ -62,6 +73,7 @@ from xdsl.irdl import (
     result_def,
     traits_def,
     var_operand_def,
+    var_result_def,
 )
 from xdsl.parser import Parser
 from xdsl.printer import Printer
@@ -223,7 +235,7 @@ def quantize_type(t: Attribute, width: int) -> Attribute:
 
 @irdl_op_definition
 class YieldOp(IRDLOperation):
-    """Ends an `nn.partition` or an `nn.map` body."""
+    """Ends an `nn.partition`, `nn.partition_group` or `nn.map` body."""
 
     name = "nn.yield"
 
@@ -595,11 +607,181 @@ class ContractOp(IRDLOperation):
         printer.print_attribute(self.output.type)
 
 
+def body_arrays(block: Block) -> list[tuple[np.ndarray, int | None, Operation]]:
+    """The arrays of a partition body that `nn.partition_group` replaces per partition, in
+    order: (array, the length it indexes or None for values, its op). The order is the one
+    `lutopt.analysis.nn_enumerate.compile_partition` stacks its data in."""
+    from xdsl.dialects import arith
+
+    out: list[tuple[np.ndarray, int | None, Operation]] = []
+    for op in block.ops:
+        if isinstance(op, GatherOp):
+            out.append((op.index_array(), _vector_len(op.input.type, "input"), op))
+        elif isinstance(op, arith.ConstantOp):
+            v = op.value
+            if isinstance(v, DenseIntOrFPElementsAttr) and isinstance(v.get_type().get_element_type(), Float32Type):
+                out.append((np.asarray(dense_array(v)).reshape(-1), None, op))
+        elif isinstance(op, ContractOp):
+            n = _vector_len(op.input.type, "input")
+            out.append((op.weight_array(), None, op))
+            out.append((op.index_array(), n, op))
+            b = op.bias_array()
+            if b is not None:
+                out.append((b, None, op))
+    return out
+
+
+def _dense_any(values: np.ndarray) -> DenseIntOrFPElementsAttr:
+    arr = np.asarray(values)
+    if arr.dtype == np.float32:
+        return dense_f32(arr)
+    if arr.dtype == np.int32:
+        return dense_i32(arr)
+    a64 = np.ascontiguousarray(arr, dtype="<i8")
+    return DenseIntOrFPElementsAttr(tensor_type(i64, a64.shape), BytesAttr(a64.tobytes()))
+
+
+@irdl_op_definition
+class PartitionGroupOp(IRDLOperation):
+    """P partitions sharing one body, each with its own operands and arrays."""
+
+    name = "nn.partition_group"
+
+    inputs = var_operand_def(IntegerType)
+    outputs = var_result_def(IntegerType)
+    reads = prop_def(DenseIntOrFPElementsAttr)
+    data = prop_def(ArrayAttr[DenseIntOrFPElementsAttr])
+    body = region_def("single_block")
+
+    traits = traits_def(IsolatedFromAbove(), RecursiveMemoryEffect())
+
+    def __init__(
+        self,
+        inputs: Sequence[SSAValue],
+        reads: np.ndarray,
+        data: Sequence[np.ndarray],
+        result_type: Attribute,
+        body: Region,
+    ):
+        r = np.asarray(reads, dtype=np.int32)
+        Operation.__init__(
+            self,
+            operands=inputs,
+            result_types=[result_type] * r.shape[0],
+            properties={"reads": dense_i32(r), "data": ArrayAttr([_dense_any(d) for d in data])},
+            regions=[body],
+        )
+
+    def reads_array(self) -> np.ndarray:
+        return dense_array(self.reads)
+
+    def data_arrays(self) -> list[np.ndarray]:
+        return [dense_array(d) for d in self.data.data]
+
+    def verify_(self) -> None:
+        rt = self.reads.get_type()
+        r = self.reads_array()
+        if not (isinstance(rt.get_element_type(), IntegerType) and rt.get_element_type().width.data == 32) or r.ndim != 2:
+            raise VerifyException(f"reads must be a tensor<PxAxi32>, got {rt}")
+        P, A = r.shape
+        if P != len(self.outputs):
+            raise VerifyException(f"reads has {P} rows for {len(self.outputs)} results")
+        if P == 0:
+            raise VerifyException("a partition group needs at least one partition")
+        if r.size and (r.min() < 0 or r.max() >= len(self.inputs)):
+            raise VerifyException(f"reads index out of range for {len(self.inputs)} operands")
+        block = self.body.block
+        if len(block.args) != A:
+            raise VerifyException(f"the body has {len(block.args)} arguments but reads has {A} columns")
+        widths = np.array([v.type.width.data for v in self.inputs], dtype=np.int64)  # type: ignore[attr-defined]
+        want = np.array([a.type.width.data if isinstance(a.type, IntegerType) else -1 for a in block.args], dtype=np.int64)
+        if r.size and not (widths[r] == want[None, :]).all():
+            p, a = (int(i[0]) for i in np.nonzero(widths[r] != want[None, :]))
+            raise VerifyException(
+                f"partition {p} reads operand #{int(r[p, a])} ({self.inputs[int(r[p, a])].type}) as body "
+                f"argument #{a} ({block.args[a].type})"
+            )
+        _verify_block_args(block, [self.inputs[int(i)].type for i in r[0]], "partition group")
+        term = block.last_op
+        if not isinstance(term, YieldOp) or len(term.values) != 1:
+            raise VerifyException("partition group body must end with 'nn.yield' of one code")
+        t = term.values[0].type
+        rty = self.outputs[0].type
+        if any(o.type != rty for o in self.outputs):
+            raise VerifyException("all results of a partition group must have the same type")
+        if t != rty and t != TensorType(rty, [1]):
+            raise VerifyException(f"partition group yields {t} but its results are {rty}")
+        arrays = body_arrays(block)
+        data = self.data_arrays()
+        if len(arrays) != len(data):
+            raise VerifyException(f"the body has {len(arrays)} arrays but {len(data)} data arrays are given")
+        for k, ((a, bound, op), d) in enumerate(zip(arrays, data)):
+            if d.shape != (P,) + a.shape or d.dtype.kind != a.dtype.kind:
+                raise VerifyException(
+                    f"data #{k} must have shape {[P, *a.shape]} and the kind of '{op.name}''s array, "
+                    f"got {list(d.shape)} {d.dtype}"
+                )
+            if not np.array_equal(d[0], a):
+                raise VerifyException(f"data #{k}[0] differs from the body's own array ('{op.name}')")
+            if bound is not None and d.size and (d.min() < 0 or d.max() >= bound):
+                raise VerifyException(f"data #{k} has an index out of range for an input of {bound} elements")
+
+    @classmethod
+    def parse(cls, parser: Parser) -> PartitionGroupOp:
+        operands = parser.parse_comma_separated_list(parser.Delimiter.PAREN, parser.parse_unresolved_operand)
+        parser.parse_keyword("reads")
+        parser.parse_punctuation("(")
+        reads = parser.parse_attribute()
+        parser.parse_punctuation(")")
+        parser.parse_keyword("data")
+        data = parser.parse_comma_separated_list(parser.Delimiter.PAREN, parser.parse_attribute)
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        in_types = parser.parse_comma_separated_list(parser.Delimiter.PAREN, parser.parse_type)
+        parser.parse_punctuation("->")
+        out_type = parser.parse_type()
+        if len(in_types) != len(operands):
+            parser.raise_error(f"{len(operands)} operands but {len(in_types)} types")
+        if not isinstance(reads, DenseIntOrFPElementsAttr) or len(reads.get_type().get_shape()) != 2:
+            parser.raise_error("reads must be a dense tensor<PxAxi32>")
+        if not all(isinstance(d, DenseIntOrFPElementsAttr) for d in data):
+            parser.raise_error("data must be dense attributes")
+        resolved = parser.resolve_operands(operands, in_types, parser.pos)
+        region = parser.parse_region()
+        P = reads.get_type().get_shape()[0]
+        op = cls.__new__(cls)
+        IRDLOperation.__init__(
+            op,
+            operands=[resolved],
+            result_types=[[out_type] * P],
+            properties={"reads": reads, "data": ArrayAttr(data)},
+            regions=[region],
+        )
+        op.attributes.update(attrs)
+        return op
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string("(")
+        printer.print_list(self.inputs, printer.print_ssa_value)
+        printer.print_string(") reads(")
+        printer.print_attribute(self.reads)
+        printer.print_string(") data(")
+        printer.print_list(self.data.data, printer.print_attribute)
+        printer.print_string(")")
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : (")
+        printer.print_list((v.type for v in self.inputs), printer.print_attribute)
+        printer.print_string(") -> ")
+        printer.print_attribute(self.outputs[0].type)
+        printer.print_string(" ")
+        printer.print_region(self.body, print_entry_block_args=True)
+
+
 WIDE_ATTR = "nn.wide"
 """The attribute nn-partition{wide=true} puts on a partition too wide for a table: why."""
 
 NN = Dialect(
     "nn",
-    [QuantizeOp, DequantizeOp, PartitionOp, YieldOp, GatherOp, MapOp, ContractOp],
+    [QuantizeOp, DequantizeOp, PartitionOp, PartitionGroupOp, YieldOp, GatherOp, MapOp, ContractOp],
     [],
 )

@@ -1,4 +1,5 @@
-"""`nn-absorb-partitions`: every `nn.partition` becomes one `lut.table`, by exhaustive enumeration.
+"""`nn-absorb-partitions`: every `nn.partition` (and every partition of an
+`nn.partition_group`) becomes one `lut.table`, by exhaustive enumeration.
 
 Partitions whose operands have more than `max-table-bits` bits stay (convert-nn-to-arith
 lowers them to integer arithmetic when they are one integer layer).
@@ -29,7 +30,7 @@ from xdsl.passes import ModulePass
 from lutopt.diagnostics import LutoptError
 from lutopt.ir.layer import copy_layer
 from lutopt.dialects.lut import TableOp
-from lutopt.dialects.nn import PartitionOp
+from lutopt.dialects.nn import PartitionGroupOp, PartitionOp
 from lutopt.analysis.nn_enumerate import EnumerateParams, enumerate_partitions
 from lutopt.interpreters.common import Unsupported
 
@@ -52,14 +53,14 @@ class NnAbsorbPartitions(ModulePass):
         for f in op.walk():
             if not isinstance(f, func.FuncOp) or not f.body.blocks:
                 continue
-            every = [o for o in f.body.block.ops if isinstance(o, PartitionOp)]
-            parts = [
-                o for o in every if sum(v.type.width.data for v in o.inputs) <= self.max_table_bits  # type: ignore[attr-defined]
-            ]
+            every = [o for o in f.body.block.ops if isinstance(o, (PartitionOp, PartitionGroupOp))]
+            parts = [o for o in every if _bits(o) <= self.max_table_bits]
             if len(parts) < len(every):
+                n_in = sum(len(o.results) for o in parts)
+                n_wide = sum(len(o.results) for o in every) - n_in
                 print(
-                    f"nn-absorb-partitions: @{f.sym_name.data}: {len(parts)} partition(s) absorbed as tables, "
-                    f"{len(every) - len(parts)} too wide for a table (max-table-bits={self.max_table_bits}) left "
+                    f"nn-absorb-partitions: @{f.sym_name.data}: {n_in} partition(s) absorbed as tables, "
+                    f"{n_wide} too wide for a table (max-table-bits={self.max_table_bits}) left "
                     "for convert-nn-to-arith",
                     file=sys.stderr,
                 )
@@ -73,19 +74,33 @@ class NnAbsorbPartitions(ModulePass):
                 print(f"nn-absorb-partitions: {stats.report()}", file=sys.stderr)
             seen: dict[tuple, TableOp] = {}
             block = f.body.block
-            for part, table in zip(parts, tables):
-                w = part.output.type.width.data  # type: ignore[attr-defined]
-                values = np.ascontiguousarray(table, dtype=np.uint64)
-                key = (tuple(id(v) for v in part.inputs), w, values.tobytes())
-                shared = seen.get(key)
-                if shared is not None:
-                    part.output.replace_all_uses_with(shared.output)
+            it = iter(tables)
+            for part in parts:
+                if isinstance(part, PartitionGroupOp):
+                    operands = list(part.inputs)
+                    reads = part.reads_array()
+                    pieces = [([operands[int(i)] for i in reads[j]], r) for j, r in enumerate(part.outputs)]
                 else:
-                    t = TableOp(list(part.inputs), values, w)
-                    t.location = part.location
-                    copy_layer(t, part)
-                    block.insert_op_before(t, part)
-                    part.output.replace_all_uses_with(t.output)
-                    seen[key] = t
+                    pieces = [(list(part.inputs), part.output)]
+                for inputs, result in pieces:
+                    table = next(it)
+                    w = result.type.width.data  # type: ignore[attr-defined]
+                    values = np.ascontiguousarray(table, dtype=np.uint64)
+                    key = (tuple(id(v) for v in inputs), w, values.tobytes())
+                    shared = seen.get(key)
+                    if shared is not None:
+                        result.replace_all_uses_with(shared.output)
+                    else:
+                        t = TableOp(inputs, values, w)
+                        t.location = part.location
+                        copy_layer(t, part)
+                        block.insert_op_before(t, part)
+                        result.replace_all_uses_with(t.output)
+                        seen[key] = t
                 part.detach()
                 part.erase()
+
+
+def _bits(op: PartitionOp | PartitionGroupOp) -> int:
+    """The bits of a partition's table index (of each partition of a group)."""
+    return sum(a.type.width.data for a in op.body.block.args)  # type: ignore[attr-defined]

@@ -20,7 +20,13 @@ The analysis works on elements, with arrays:
   weight tensors (NeuraLUT's batched einsum) give exactly the sparse connectivity;
 - each output element becomes an `nn.partition` whose operands are the codes it needs
   and whose region is the needed part of the sub-network, on one-dimensional tensors
-  (`nn.gather`, `nn.map`, `nn.contract`, see `dialects/nn.py`).
+  (`nn.gather`, `nn.map`, `nn.contract`, see `dialects/nn.py`);
+- with `group=true` (what nn-to-lut runs), the elements of a quantizer whose partitions
+  have the same structure (a layer's neurons: the same ops and shapes, their own weights,
+  gathers and operands) become one `nn.partition_group`: the body is built once, and
+  the other partitions are only recorded as arrays (`_RecordOut`) and stacked. A layer
+  is then one op instead of P regions of ~30 ops (creating and verifying those cost
+  about 2 ms per partition).
 
 Errors (located, exit status 1): a partition whose table would be indexed by more than
 `max-table-bits` bits (named by the quantizer, the element and the bit count; with
@@ -60,6 +66,7 @@ from lutopt.dialects.nn import (
     DequantizeOp,
     GatherOp,
     MapOp,
+    PartitionGroupOp,
     PartitionOp,
     QuantizeOp,
     YieldOp,
@@ -109,41 +116,118 @@ def _clone_body(block: Block, keep: list[int]) -> Region:
     return region
 
 
-class _Builder:
-    """Builds the region of one partition."""
+class _XdslOut:
+    """Builds the region of one partition as xDSL ops (see `_Builder`)."""
 
-    def __init__(self, m: ElementModel, cones: Cones, p: int, leaves: list[tuple[SSAValue, np.ndarray]]):
-        self.m, self.cones, self.p = m, cones, p
-        types = [IntegerType(_code_width(c)) for c, ids in leaves for _ in ids]
-        self.block = Block(arg_types=types)
-        self.vec: dict[SSAValue, tuple[SSAValue, np.ndarray]] = {}
-        self.codes: dict[SSAValue, tuple[SSAValue, np.ndarray]] = {}
-        self.consts: dict[bytes, SSAValue] = {}
-        k = 0
-        for c, ids in leaves:
-            args = self.block.args[k : k + len(ids)]
-            k += len(ids)
-            fe = tensor.FromElementsOp.create(
-                operands=args, result_types=[tensor_type(IntegerType(_code_width(c)), (len(ids),))]
-            )
-            self.block.add_op(fe)
-            self.codes[c] = (fe.results[0], ids)
+    def __init__(self, arg_types: list[IntegerType]):
+        self.block = Block(arg_types=arg_types)
 
-    def add(self, op: Operation) -> SSAValue:
+    def add(self, op: Operation, loc=None) -> SSAValue:
+        if loc is not None:
+            op.location = loc
         self.block.add_op(op)
         return op.results[0]
 
+    def codes(self, first: int, n: int, width: int) -> SSAValue:
+        args = self.block.args[first : first + n]
+        return self.add(tensor.FromElementsOp.create(operands=args, result_types=[tensor_type(IntegerType(width), (n,))]))
+
+    def dequant(self, v: SSAValue, scale: float, lo: int, hi: int, n: int, loc) -> SSAValue:
+        return self.add(DequantizeOp(v, scale, lo, hi, vector_type(n)), loc)
+
+    def gather(self, v: SSAValue, pos: np.ndarray) -> SSAValue:
+        return self.add(GatherOp(v, pos))
+
     def const(self, values: np.ndarray) -> SSAValue:
+        attr = dense_f32(values)
+        return self.add(arith.ConstantOp.create(properties={"value": attr}, result_types=[attr.get_type()]))
+
+    def map(self, operands: list[SSAValue], length: int, block: Block, keep: list[int], loc) -> SSAValue:
+        return self.add(MapOp(operands, length, _clone_body(block, keep)), loc)
+
+    def contract(self, x, init, W, idx, fused, bias, loc) -> SSAValue:
+        return self.add(ContractOp(x, init, W, idx, fused, bias), loc)
+
+    def concat(self, pieces: list[SSAValue], n: int, loc) -> SSAValue:
+        return self.add(tensor.ConcatOp(pieces, 0, vector_type(n)), loc)
+
+    def finish(self, v: SSAValue, q: QuantizeOp) -> Region:
+        qo = QuantizeOp(v, float(q.scale_value), *q.bounds, tensor_type(IntegerType(q.width), (1,)))
+        self.add(qo, q.location)
+        self.block.add_op(YieldOp(qo.output))
+        return Region(self.block)
+
+
+class _RecordOut:
+    """Records one partition as a structure key and its arrays, without building ops, in
+    the order `_XdslOut` builds them (so the arrays are the ones `body_arrays` lists)."""
+
+    def __init__(self, arg_types: list[IntegerType]):
+        self.items: list[tuple] = [tuple(t.width.data for t in arg_types)]
+        self.data: list[np.ndarray] = []
+        self.n = 0
+
+    def _new(self, item: tuple) -> int:
+        self.items.append(item)
+        self.n += 1
+        return self.n - 1
+
+    def codes(self, first: int, n: int, width: int) -> int:
+        return self._new(("codes", first, n, width))
+
+    def dequant(self, v: int, scale: float, lo: int, hi: int, n: int, loc) -> int:
+        return self._new(("dequant", v, float(scale), lo, hi, n))
+
+    def gather(self, v: int, pos: np.ndarray) -> int:
+        self.data.append(np.asarray(pos, np.int64))
+        return self._new(("gather", v, len(pos)))
+
+    def const(self, values: np.ndarray) -> int:
+        self.data.append(np.ascontiguousarray(values, np.float32).reshape(-1))
+        return self._new(("const", values.shape))
+
+    def map(self, operands: list[int], length: int, block: Block, keep: list[int], loc) -> int:
+        return self._new(("map", tuple(operands), id(block), tuple(keep), length))
+
+    def contract(self, x, init, W, idx, fused, bias, loc) -> int:
+        self.data.append(np.ascontiguousarray(W, np.float32))
+        self.data.append(np.ascontiguousarray(idx, np.int32))
+        if bias is not None:
+            self.data.append(np.ascontiguousarray(bias, np.float32))
+        return self._new(("contract", x, init, W.shape, bool(fused), bias is not None))
+
+    def concat(self, pieces: list[int], n: int, loc) -> int:
+        return self._new(("concat", tuple(pieces), n))
+
+    def finish(self, v: int, q: QuantizeOp) -> tuple:
+        self.items.append(("quantize", v))
+        return tuple(self.items)
+
+
+class _Builder:
+    """Builds one partition through `out`: its region (`_XdslOut`) or its structure and
+    arrays (`_RecordOut`)."""
+
+    def __init__(self, m: ElementModel, cones: Cones, p: int, leaves: list[tuple[SSAValue, np.ndarray]], out):
+        self.m, self.cones, self.p = m, cones, p
+        types = [IntegerType(_code_width(c)) for c, ids in leaves for _ in ids]
+        self.out = out(types)
+        self.vec: dict[SSAValue, tuple[object, np.ndarray]] = {}
+        self.codes: dict[SSAValue, tuple[object, np.ndarray]] = {}
+        self.consts: dict[bytes, object] = {}
+        k = 0
+        for c, ids in leaves:
+            self.codes[c] = (self.out.codes(k, len(ids), _code_width(c)), ids)
+            k += len(ids)
+
+    def const(self, values: np.ndarray):
         v = np.ascontiguousarray(values, np.float32)
         key = v.tobytes()
         if key not in self.consts:
-            attr = dense_f32(v)
-            self.consts[key] = self.add(
-                arith.ConstantOp.create(properties={"value": attr}, result_types=[attr.get_type()])
-            )
+            self.consts[key] = self.out.const(v)
         return self.consts[key]
 
-    def vector(self, ref: Ref) -> SSAValue:
+    def vector(self, ref: Ref):
         """The elements `ref` (ids (C,)) as a one-dimensional tensor."""
         if ref.base is None:
             return self.const(ref.const)  # type: ignore[arg-type]
@@ -151,26 +235,23 @@ class _Builder:
         pos = np.searchsorted(e, ref.ids)
         if len(pos) == len(e) and np.array_equal(pos, np.arange(len(e))):
             return v
-        return self.add(GatherOp(v, pos))
+        return self.out.gather(v, pos)
 
     def node(self, b: SSAValue) -> None:
         node = self.m.nodes[b]
         E = self.cones.need[b].row(self.p)
+        out = self.out
         if isinstance(node, Dequant):
             cv, ce = self.codes[node.code]
-            d = DequantizeOp(cv, float(node.op.scale_value), *node.op.bounds, vector_type(len(ce)))
-            d.location = node.op.location
-            v = self.add(d)
+            v = out.dequant(cv, float(node.op.scale_value), *node.op.bounds, len(ce), node.op.location)
             pos = np.searchsorted(ce, node.ids[E])
             if not (len(pos) == len(ce) and np.array_equal(pos, np.arange(len(ce)))):
-                v = self.add(GatherOp(v, pos))
+                v = out.gather(v, pos)
             self.vec[b] = (v, E)
         elif isinstance(node, Map):
             keep = [i for i, a in enumerate(node.block.args) if a.uses]
             operands = [self.vector(node.refs[i].take(E)) for i in keep]
-            mop = MapOp(operands, len(E), _clone_body(node.block, keep))
-            mop.location = node.op.location
-            self.vec[b] = (self.add(mop), E)
+            self.vec[b] = (out.map(operands, len(E), node.block, keep, node.op.location), E)
         elif isinstance(node, Contract):
             X, W = node.x.ids[E], node.w[E]
             valid = (X >= 0) & (W != 0)
@@ -188,9 +269,7 @@ class _Builder:
             W = np.where(valid, W, np.float32(0))
             init = self.vector(node.init.take(E))
             bias = None if node.bias is None else node.bias[E]
-            c = ContractOp(xv, init, W, idx, node.fused, bias)
-            c.location = node.op.location
-            self.vec[b] = (self.add(c), E)
+            self.vec[b] = (out.contract(xv, init, W, idx, node.fused, bias, node.op.location), E)
         elif isinstance(node, Mix):
             which = node.which[E]
             order = np.argsort(which, kind="stable")
@@ -198,32 +277,71 @@ class _Builder:
             if len(pieces) == 1:
                 v = pieces[0]
             else:
-                v = self.add(tensor.ConcatOp(pieces, 0, vector_type(len(E))))
-                v.owner.location = node.op.location  # type: ignore[union-attr]
+                v = out.concat(pieces, len(E), node.op.location)
             inverse = np.empty(len(E), np.int64)
             inverse[order] = np.arange(len(E))
             if not np.array_equal(inverse, np.arange(len(E))):
-                v = self.add(GatherOp(v, inverse))
+                v = out.gather(v, inverse)
             self.vec[b] = (v, E)
         else:  # pragma: no cover - cones only hold the kinds above
             raise AssertionError(node)
 
-    def finish(self, q: QuantizeOp) -> Region:
+    def build(self, q: QuantizeOp):
+        """Every node of the partition's cone, then its quantizer: `out.finish`'s result."""
+        for base in self.cones.bases:
+            if isinstance(self.m.nodes[base], Code) or not len(self.cones.need[base].row(self.p)):
+                continue
+            self.node(base)
         root = self.cones.root
-        v = self.vector(root.take(np.array([self.p])))
-        w = q.width
-        qo = QuantizeOp(v, float(q.scale_value), *q.bounds, tensor_type(IntegerType(w), (1,)))
-        qo.location = q.location
-        self.add(qo)
-        self.block.add_op(YieldOp(qo.output))
-        return Region(self.block)
+        return self.out.finish(self.vector(root.take(np.array([self.p]))), q)
+
+
+def _add_group(
+    m: ElementModel,
+    cones: Cones,
+    q: QuantizeOp,
+    leaves: list[list[tuple[SSAValue, np.ndarray]]],
+    members: list[tuple[int, list[SSAValue], list[np.ndarray]]],
+    layer: int,
+    block: Block,
+    vals: list[SSAValue | None],
+) -> None:
+    """The partitions `members` of one structure (p, operands, arrays): one `nn.partition`,
+    or one `nn.partition_group` whose body is the first member's."""
+    p0, ops0, _ = members[0]
+    region = _Builder(m, cones, p0, leaves[p0], _XdslOut).build(q)
+    if len(members) == 1:
+        op: Operation = PartitionOp(ops0, IntegerType(q.width), region)
+    else:
+        index: dict[SSAValue, int] = {}
+        operands: list[SSAValue] = []
+        reads = np.empty((len(members), len(ops0)), np.int32)
+        for j, (_, ops, _) in enumerate(members):
+            for a, v in enumerate(ops):
+                k = index.get(v)
+                if k is None:
+                    k = index[v] = len(operands)
+                    operands.append(v)
+                reads[j, a] = k
+        data = [np.stack([mem[2][k] for mem in members]) for k in range(len(members[0][2]))]
+        op = PartitionGroupOp(operands, reads, data, IntegerType(q.width), region)
+    op.location = q.location
+    set_layer(op, layer_name(layer))
+    block.add_op(op)
+    for j, (p, _, _) in enumerate(members):
+        vals[p] = op.results[j]
 
 
 _RESHAPES = ("tensor.expand_shape", "tensor.collapse_shape", "tensor.reshape", "tensor.cast")
 
 
 def partition_function(
-    f: func.FuncOp, ctx: Context | None, max_table_bits: int, all_elements: bool = False, wide: bool = False
+    f: func.FuncOp,
+    ctx: Context | None,
+    max_table_bits: int,
+    all_elements: bool = False,
+    wide: bool = False,
+    group: bool = False,
 ) -> func.FuncOp:
     m = build_model(f, ctx)
     block = f.body.block
@@ -308,6 +426,7 @@ def partition_function(
         layer += bool(needed[q.output].any())
         vals: list[SSAValue | None] = [None] * numel(q.output)
         code_values[q.output] = vals
+        groups: dict[tuple, list[tuple[int, list[SSAValue], list[np.ndarray]]]] = {}
         for p in np.flatnonzero(needed[q.output]):
             lv = leaves[q][p]
             bits = sum(_code_width(b) * len(ids) for b, ids in lv)
@@ -323,28 +442,33 @@ def partition_function(
                     raise LutoptError(
                         too_wide + " (add quantizers, reduce the fan-in, or raise max-table-bits)", q
                     )
-            b = _Builder(m, cones[q], int(p), lv)
+            def operands_of(lv=lv) -> list[SSAValue]:
+                operands = []
+                for c, ids in lv:
+                    for i in ids:
+                        v = code_values[c][int(i)]
+                        assert v is not None
+                        operands.append(v)
+                return operands
+
             try:
-                for base in cones[q].bases:
-                    if isinstance(m.nodes[base], Code) or not len(cones[q].need[base].row(p)):
-                        continue
-                    b.node(base)
+                if group and too_wide is None:
+                    rb = _Builder(m, cones[q], int(p), lv, _RecordOut)
+                    key = rb.build(q)
+                    groups.setdefault(key, []).append((int(p), operands_of(), rb.out.data))
+                    continue
+                region = _Builder(m, cones[q], int(p), lv, _XdslOut).build(q)
             except Unsupported as e:
                 raise LutoptError(e.message, e.op)
-            region = b.finish(q)
-            operands = []
-            for c, ids in lv:
-                for i in ids:
-                    v = code_values[c][int(i)]
-                    assert v is not None
-                    operands.append(v)
-            part = PartitionOp(operands, IntegerType(q.width), region)
+            part = PartitionOp(operands_of(), IntegerType(q.width), region)
             part.location = q.location
             set_layer(part, layer_name(layer))
             if too_wide is not None:
                 part.attributes[WIDE_ATTR] = StringAttr(too_wide)
             new_block.add_op(part)
             vals[int(p)] = part.output
+        for members in groups.values():
+            _add_group(m, cones[q], q, leaves[q], members, layer, new_block, vals)
     results: list[SSAValue] = []
     for code, ids in outputs:
         for i in ids:
@@ -370,6 +494,10 @@ class NnPartition(ModulePass):
     wide: bool = False
     """Keep partitions too wide for a table (attribute `nn.wide` says why) for
     convert-nn-to-arith, instead of failing (nn-to-lut sets it)."""
+    group: bool = False
+    """Partitions of a quantizer computed by the same sub-network (a layer's neurons) become
+    one `nn.partition_group` (one body, the partitions' arrays stacked) instead of one
+    `nn.partition` region each: far fewer ops for large layers (nn-to-lut sets it)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.max_table_bits < 0 or self.max_table_bits > 30:
@@ -385,7 +513,7 @@ class NnPartition(ModulePass):
                         f,
                     )
                 continue
-            new_f = partition_function(f, ctx, self.max_table_bits, self.all_elements, self.wide)
+            new_f = partition_function(f, ctx, self.max_table_bits, self.all_elements, self.wide, self.group)
             parent = f.parent_block()
             assert parent is not None
             parent.insert_op_before(new_f, f)

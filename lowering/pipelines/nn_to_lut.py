@@ -1,7 +1,7 @@
 """`nn-to-lut`: the named pipeline from torch-mlir's output to the lut level.
 
     nn-fold-constants, nn-logic-to-gate, nn-raise-quantizers,
-    nn-partition{max-table-bits wide=true}, nn-absorb-partitions{max-table-bits},
+    nn-partition{max-table-bits wide=true group=true}, nn-absorb-partitions{max-table-bits},
     convert-nn-to-arith{multiplier weight-bits}
 
 A function whose inputs are binarised by thresholds (a logic-gate network) goes to the
@@ -54,7 +54,7 @@ class NnToLut(NamedPipeline):
             NnFoldConstants(),
             NnLogicToGate(),
             NnRaiseQuantizers(),
-            NnPartition(max_table_bits=self.max_table_bits, all_elements=self.all_elements, wide=True),
+            NnPartition(max_table_bits=self.max_table_bits, all_elements=self.all_elements, wide=True, group=True),
             NnAbsorbPartitions(max_table_bits=self.max_table_bits),
             ConvertNnToArith(multiplier=self.multiplier, weight_bits=self.weight_bits),
         ]

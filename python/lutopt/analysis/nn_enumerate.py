@@ -31,6 +31,7 @@ from lutopt.dialects.nn import (
     DequantizeOp,
     GatherOp,
     MapOp,
+    PartitionGroupOp,
     PartitionOp,
     QuantizeOp,
     YieldOp,
@@ -105,7 +106,9 @@ def body_key(block: Block) -> tuple:
     return tuple(items)
 
 
-def compile_partition(part: PartitionOp) -> Program:
+def compile_partition(part: PartitionOp | PartitionGroupOp) -> Program:
+    """The program of a partition (of a group's body: its `data` are partition 0's arrays,
+    in the order of `dialects.nn.body_arrays`, which the group's data arrays stack)."""
     block = part.body.block
     slot: dict[SSAValue, int] = {}
     instrs: list[tuple] = []
@@ -121,7 +124,7 @@ def compile_partition(part: PartitionOp) -> Program:
         data.append(a)
         return len(data) - 1
 
-    out_width = part.output.type.width.data  # type: ignore[attr-defined]
+    out_width = part.results[0].type.width.data  # type: ignore[attr-defined]
     for op in block.ops:
         if isinstance(op, tensor.FromElementsOp):
             pos = []
@@ -150,8 +153,9 @@ def compile_partition(part: PartitionOp) -> Program:
             w = op.weight_array()
             i = op.index_array()
             b = op.bias_array()
+            wk, ik = put(w), put(i)  # in the order of `dialects.nn.body_arrays`
             bk = None if b is None else put(np.asarray(b, np.float32))
-            instrs.append(("contract", new(op.output), slot[op.input], slot[op.init], put(w), put(i), w.shape, op.fused is not None, bk))
+            instrs.append(("contract", new(op.output), slot[op.input], slot[op.init], wk, ik, w.shape, op.fused is not None, bk))
         elif isinstance(op, QuantizeOp):
             lo, hi = op.bounds
             instrs.append(("quantize", new(op.output), slot[op.input], float(op.scale_value), lo, hi, op.width))
@@ -244,13 +248,16 @@ def run_program(
 ) -> np.ndarray:
     """Evaluates a group's program for its stacked data; returns (P, 2^bits) uint64 entries.
 
-    With `codes` (N, operands), evaluates those operand vectors instead of every entry."""
+    With `codes` (N, operands), evaluates those operand vectors instead of every entry;
+    with `codes` (P, N, operands), each partition on its own vectors."""
     bits = sum(prog.widths)
-    N = (1 << bits) if codes is None else codes.shape[0]
+    N = (1 << bits) if codes is None else codes.shape[-2]
     entries = np.arange(N, dtype=np.int64)
     shifts = np.cumsum([0] + prog.widths[::-1])[:-1][::-1]
     vals: dict[int, np.ndarray] = {}
     P = stacked[0].shape[0] if stacked else 1
+    if codes is not None and codes.ndim == 3:
+        P = max(P, codes.shape[0])
     result = None
     for ins in prog.instrs:
         kind = ins[0]
@@ -258,8 +265,9 @@ def run_program(
             if codes is None:
                 cols = [(entries >> int(shifts[a])) & ((1 << prog.widths[a]) - 1) for a in ins[2]]
             else:
-                cols = [codes[:, a] & ((1 << prog.widths[a]) - 1) for a in ins[2]]
-            vals[ins[1]] = np.stack(cols, axis=-1)[None, :, :] if cols else np.zeros((1, N, 0), np.int64)
+                cols = [codes[..., a] & ((1 << prog.widths[a]) - 1) for a in ins[2]]
+            v = np.stack(cols, axis=-1) if cols else np.zeros((1, N, 0), np.int64)
+            vals[ins[1]] = v if v.ndim == 3 else v[None]
         elif kind == "dequant":
             _, dst, src, scale, width, signed = ins
             q = vals[src]
@@ -323,51 +331,69 @@ class _Progress:
         sys.stderr.flush()
 
 
+def _batch(op: PartitionOp | PartitionGroupOp) -> tuple[Program, list[np.ndarray], int]:
+    """(program, its data stacked with the partitions in front, number of partitions)."""
+    prog = compile_partition(op)
+    if isinstance(op, PartitionGroupOp):
+        data = op.data_arrays()
+        if len(data) != len(prog.data) or any(d.shape[1:] != a.shape for d, a in zip(data, prog.data)):
+            raise Unsupported("the data arrays of this partition group do not match its body", op)
+        return prog, data, len(op.outputs)
+    return prog, [d[None] for d in prog.data], 1
+
+
 def enumerate_partitions(
-    parts: Sequence[PartitionOp], params: EnumerateParams | None = None
+    parts: Sequence[PartitionOp | PartitionGroupOp], params: EnumerateParams | None = None
 ) -> tuple[list[np.ndarray], EnumerateStats]:
-    """The table of every partition (uint64 entries, index = operands concatenated, operand 0 MSB)."""
+    """The table of every partition (uint64 entries, index = operands concatenated, operand 0
+    MSB): one per `nn.partition`, one per result of an `nn.partition_group`, in order."""
     params = params or EnumerateParams()
-    stats = EnumerateStats(partitions=len(parts))
     start = time.perf_counter()
-    programs = [compile_partition(p) for p in parts]
+    batches = [_batch(p) for p in parts]
+    # Batches of the same structure (a layer) are evaluated together.
     groups: dict[tuple, list[int]] = {}
-    bodies: dict[tuple, Block] = {}
-    for i, (prog, part) in enumerate(zip(programs, parts)):
+    for i, (prog, _, _) in enumerate(batches):
         groups.setdefault(prog.key, []).append(i)
+    first = np.cumsum([0] + [n for _, _, n in batches])
+    stats = EnumerateStats(partitions=int(first[-1]))
+    bodies: dict[tuple, Block] = {}
     for part in parts:
         for op in part.body.block.ops:
             if isinstance(op, MapOp):
                 bodies.setdefault(body_key(op.body.block), op.body.block)
     stats.groups = len(groups)
-    total = sum(1 << sum(programs[m[0]].widths) for m in groups.values() for _ in m)
+    total = sum((1 << sum(batches[i][0].widths)) * batches[i][2] for m in groups.values() for i in m)
     stats.entries = total
     show = params.progress
     if show is None:
         show = total >= PROGRESS_ENTRIES and progress_wanted()
     bar = _Progress(total, bool(show))
-    tables: list[np.ndarray | None] = [None] * len(parts)
-    jobs: list[tuple[Program, list[int], int]] = []
+    tables: list[np.ndarray | None] = [None] * int(first[-1])
+    jobs: list[tuple[Program, list[np.ndarray], np.ndarray, int]] = []
     for members in groups.values():
-        prog = programs[members[0]]
+        prog = batches[members[0]][0]
+        if len(members) == 1:
+            stacked = batches[members[0]][1]
+        else:
+            stacked = [np.concatenate([batches[i][1][k] for i in members]) for k in range(len(prog.data))]
+        where = np.concatenate([np.arange(first[i], first[i + 1]) for i in members])
         n = 1 << sum(prog.widths)
         cmax = max([1] + [int(ins[4]) for ins in prog.instrs if ins[0] == "map"] + [int(ins[6][0]) for ins in prog.instrs if ins[0] == "contract"])
         chunk = max(1, params.chunk_elements // (n * cmax))
-        for s in range(0, len(members), chunk):
-            jobs.append((prog, members[s : s + chunk], n))
+        for s in range(0, len(where), chunk):
+            jobs.append((prog, [d[s : s + chunk] for d in stacked], where[s : s + chunk], n))
 
-    def run(job: tuple[Program, list[int], int]) -> tuple[list[int], np.ndarray, int]:
-        prog, sub, n = job
-        stacked = [np.stack([programs[i].data[k] for i in sub]) for k in range(len(prog.data))]
+    def run(job: tuple[Program, list[np.ndarray], np.ndarray, int]) -> tuple[np.ndarray, np.ndarray, int]:
+        prog, stacked, where, n = job
         out = run_program(prog, stacked, bodies, params, stats)
         # A program without per-partition data is evaluated once for the whole group.
-        return sub, np.broadcast_to(out, (len(sub), *out.shape[1:])), n
+        return where, np.broadcast_to(out, (len(where), *out.shape[1:])), n
 
-    def collect(result: tuple[list[int], np.ndarray, int]) -> None:
-        sub, out, n = result
-        for j, i in enumerate(sub):
-            tables[i] = np.ascontiguousarray(out[j])
-        bar.step(n * len(sub))
+    def collect(result: tuple[np.ndarray, np.ndarray, int]) -> None:
+        where, out, n = result
+        for j, i in enumerate(where):
+            tables[int(i)] = np.ascontiguousarray(out[j])
+        bar.step(n * len(where))
 
     workers = params.threads or os.cpu_count() or 1
     if workers > 1 and len(jobs) > 1:

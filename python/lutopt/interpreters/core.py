@@ -147,7 +147,7 @@ def _import_lazy_evaluator(name: str) -> None:
     first use."""
     if name == "gate.netlist":
         from lutopt.interpreters import gate  # noqa: F401
-    elif name == "nn.partition":
+    elif name in ("nn.partition", "nn.partition_group"):
         from lutopt.interpreters import nn  # noqa: F401
 
 

@@ -192,7 +192,7 @@ def _warn_stderr(message: str) -> None:
 
 
 def _is_partitioned(op: Operation) -> bool:
-    return any(o.name == "nn.partition" for o in op.walk())
+    return any(o.name in ("nn.partition", "nn.partition_group") for o in op.walk())
 
 
 def next_reference(module: ModuleOp, previous: ModuleOp | None) -> ModuleOp | None:

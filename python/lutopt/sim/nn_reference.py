@@ -46,7 +46,7 @@ def is_tensor_level(f: Operation) -> bool:
     if not any(isinstance(a.type, TensorType) for a in f.body.block.args):
         return False
     names = {op.name for op in f.body.block.ops}
-    return "nn.quantize" in names and "nn.partition" not in names
+    return "nn.quantize" in names and "nn.partition" not in names and "nn.partition_group" not in names
 
 
 def quantize(x: np.ndarray, scale: np.float32, lo: int, hi: int) -> np.ndarray:

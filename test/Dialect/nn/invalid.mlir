@@ -81,3 +81,57 @@ func.func @map_lengths(%a: tensor<2xf32>, %b: tensor<3xf32>) -> tensor<2xf32> {
   }
   func.return %m : tensor<2xf32>
 }
+
+// -----
+
+func.func @group_reads_rows(%a: i2, %b: i2) -> (i2, i2) {
+  // expected-error @+1 {{reads has 1 rows for 2 results}}
+  %r:2 = "nn.partition_group"(%a, %b) <{reads = dense<[[0]]> : tensor<1x1xi32>, data = []}> ({
+  ^bb0(%x: i2):
+    %v = tensor.from_elements %x : tensor<1xi2>
+    nn.yield %v : tensor<1xi2>
+  }) : (i2, i2) -> (i2, i2)
+  func.return %r#0, %r#1 : i2, i2
+}
+
+// -----
+
+func.func @group_reads_wrong_width(%a: i2, %b: i3) -> (i2, i2) {
+  // expected-error @+1 {{partition 1 reads operand #1 (i3) as body argument #0 (i2)}}
+  %r:2 = nn.partition_group(%a, %b) reads(dense<[[0], [1]]> : tensor<2x1xi32>) data() : (i2, i3) -> i2 {
+  ^bb0(%x: i2):
+    %v = tensor.from_elements %x : tensor<1xi2>
+    nn.yield %v : tensor<1xi2>
+  }
+  func.return %r#0, %r#1 : i2, i2
+}
+
+// -----
+
+func.func @group_data_first_row(%a: i2, %b: i2) -> (i2, i2) {
+  // expected-error @+1 {{data #0[0] differs from the body's own array ('nn.gather')}}
+  %r:2 = nn.partition_group(%a, %b) reads(dense<[[0, 1], [1, 0]]> : tensor<2x2xi32>) data(dense<[[1], [0]]> : tensor<2x1xi64>) : (i2, i2) -> i2 {
+  ^bb0(%x: i2, %y: i2):
+    %v = tensor.from_elements %x, %y : tensor<2xi2>
+    %d = nn.dequantize %v scale(0.5) range(0, 3) : tensor<2xi2> -> tensor<2xf32>
+    %g = nn.gather %d [0] : tensor<2xf32> -> tensor<1xf32>
+    %q = nn.quantize %g scale(0.5) range(0, 3) : tensor<1xf32> -> tensor<1xi2>
+    nn.yield %q : tensor<1xi2>
+  }
+  func.return %r#0, %r#1 : i2, i2
+}
+
+// -----
+
+func.func @group_data_index_range(%a: i2, %b: i2) -> (i2, i2) {
+  // expected-error @+1 {{data #0 has an index out of range for an input of 2 elements}}
+  %r:2 = nn.partition_group(%a, %b) reads(dense<[[0, 1], [1, 0]]> : tensor<2x2xi32>) data(dense<[[0], [2]]> : tensor<2x1xi64>) : (i2, i2) -> i2 {
+  ^bb0(%x: i2, %y: i2):
+    %v = tensor.from_elements %x, %y : tensor<2xi2>
+    %d = nn.dequantize %v scale(0.5) range(0, 3) : tensor<2xi2> -> tensor<2xf32>
+    %g = nn.gather %d [0] : tensor<2xf32> -> tensor<1xf32>
+    %q = nn.quantize %g scale(0.5) range(0, 3) : tensor<1xf32> -> tensor<1xi2>
+    nn.yield %q : tensor<1xi2>
+  }
+  func.return %r#0, %r#1 : i2, i2
+}

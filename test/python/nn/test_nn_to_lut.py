@@ -232,3 +232,40 @@ def test_concatenated_output_quantizers():
     expect = (expect.astype(np.int64) & 15).astype(np.uint64)
     got = np.stack(evaluate(module, "main", [(codes[:, i] & 3).astype(np.uint64) for i in range(3)]), axis=1)
     assert np.array_equal(got, expect)
+
+
+def _mlp_model():
+    from lutopt.nn import layers
+
+    model = layers.build_model(
+        4, [5, 3], [2, 3], input_bits=2, input_signed=True, input_scale=0.5, hidden_bits=2,
+        output_bits=3, kind="mlp", mode="mask", depth=4, width=8, seed=3,
+    ).eval()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(torch.randn(p.shape) * 0.1)
+    return model, 4
+
+
+@pytest.mark.parametrize("which", ["masked", "gathered", "mlp", "interleaved"])
+def test_partition_groups_give_the_tables_of_single_partitions(which):
+    """nn-partition{group=true} (what nn-to-lut runs) makes nn.partition_group ops for
+    the layers, and their tables are those of one nn.partition per element."""
+    torch.manual_seed(0)
+    model, n_in = {
+        "masked": lambda: (Masked(), 4),
+        "gathered": lambda: (Gathered(), 5),
+        "mlp": _mlp_model,
+        "interleaved": lambda: (Interleaved().eval(), 3),
+    }[which]()
+    text = str(fx.export_and_import(model, torch.zeros(1, n_in), output_type="linalg-on-tensors"))
+    front = "nn-fold-constants,nn-raise-quantizers,"
+    grouped = parse_module(text, "model.mlir")
+    run_passes(grouped, front + "nn-partition{group=true}")
+    assert sum(op.name == "nn.partition_group" for op in grouped.walk()) > 0
+    run_passes(grouped, "nn-absorb-partitions", check=False)
+    single = parse_module(text, "model.mlir")
+    run_passes(single, front + "nn-partition")
+    assert sum(op.name == "nn.partition_group" for op in single.walk()) == 0
+    run_passes(single, "nn-absorb-partitions")
+    assert emit(grouped) == emit(single)
