@@ -20,6 +20,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 from io import StringIO
 
@@ -40,9 +41,11 @@ from lutopt.api import (
     register_dialects,
     run_passes,
 )
-from lutopt.analysis.report import FunctionReport, ReportCollector, format_text, plot, write_json
 from lutopt.diagnostics import LutoptError, run_tool
 from lutopt.output import write_atomic
+
+if TYPE_CHECKING:  # the report is imported when asked for (it costs ~0.1 s at start-up)
+    from lutopt.analysis.report import FunctionReport, ReportCollector
 
 
 
@@ -264,7 +267,11 @@ class LutoptMain(xDSLOptMain):
     def process_chunk(self, text: str, name: str, line_offset: int) -> str | bytes:
         """Parses, verifies, runs the pipeline and prints one chunk; raises on errors."""
         module = parse_module(text, name, self.ctx, not self.args.disable_verify, line_offset)
-        collector = ReportCollector() if self.wants_report() else None
+        collector = None
+        if self.wants_report():
+            from lutopt.analysis.report import ReportCollector
+
+            collector = ReportCollector()
         if collector is not None:
             collector.observe(module)
         self.run_passes(module, collector)
@@ -300,6 +307,8 @@ class LutoptMain(xDSLOptMain):
     def write_report(self) -> None:
         """The report of every chunk: text on stderr, JSON and PNG files (written once the
         output is)."""
+        from lutopt.analysis.report import format_text, plot, write_json
+
         if self.args.report:
             sys.stderr.write(format_text(self.reports))
         if self.args.report_file:
