@@ -255,18 +255,23 @@ class _Builder:
         elif isinstance(node, Contract):
             X, W = node.x.ids[E], node.w[E]
             valid = (X >= 0) & (W != 0)
-            kp = max(1, int(valid.sum(axis=1).max()) if len(E) else 1)
-            order = np.argsort(~valid, axis=1, kind="stable")[:, :kp]
-            X = np.take_along_axis(X, order, axis=1)
-            W = np.take_along_axis(W, order, axis=1)
-            valid = np.take_along_axis(valid, order, axis=1)
+            dense = X.size > 0 and bool(valid.all())  # every term kept: no reordering
+            if not dense:
+                kp = max(1, int(valid.sum(axis=1).max()) if len(E) else 1)
+                order = np.argsort(~valid, axis=1, kind="stable")[:, :kp]
+                X = np.take_along_axis(X, order, axis=1)
+                W = np.take_along_axis(W, order, axis=1)
+                valid = np.take_along_axis(valid, order, axis=1)
             assert node.x.base is not None
             if node.x.base in self.vec:
                 xv, xe = self.vec[node.x.base]
             else:  # no term with a non-zero weight: the result is the init
                 xv, xe = self.const(np.zeros(1, np.float32)), np.zeros(1, np.int64)
-            idx = np.where(valid, np.searchsorted(xe, np.where(valid, X, 0)), 0)
-            W = np.where(valid, W, np.float32(0))
+            if dense:
+                idx = np.searchsorted(xe, X)
+            else:
+                idx = np.where(valid, np.searchsorted(xe, np.where(valid, X, 0)), 0)
+                W = np.where(valid, W, np.float32(0))
             init = self.vector(node.init.take(E))
             bias = None if node.bias is None else node.bias[E]
             self.vec[b] = (out.contract(xv, init, W, idx, node.fused, bias, node.op.location), E)
