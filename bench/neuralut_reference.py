@@ -154,25 +154,29 @@ def main() -> int:
                  f"({brevitas.__file__}): {type(e).__name__} {str(e)!r}. NeuraLUT was written for brevitas "
                  "commit 67be9b58 (before 0.2.0); later releases have another API")
 
-    times, cpu_times, entries, tables = [], [], 0, 0
+    times, cpu_times, sys_times, entries, tables = [], [], [], 0, 0
     load = os.getloadavg()[0]
     for run in range(args.runs):
         model = build()
-        cpu = time.process_time()
+        before = resource.getrusage(resource.RUSAGE_SELF)
         t = time.perf_counter()
         neuralut_nn.generate_truth_tables(model)
         times.append(time.perf_counter() - t)
-        cpu_times.append(time.process_time() - cpu)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        sys_times.append(after.ru_stime - before.ru_stime)
+        cpu_times.append(after.ru_utime - before.ru_utime + sys_times[-1])
         layers = [m for m in model.modules() if type(m) is neuralut_nn.SparseLinearNeq]
         tables = sum(len(m.neuron_truth_tables) for m in layers)
         # Each neuron's entry is (inputs, input states, float outputs, binary outputs).
         entries = sum(len(t[3]) for m in layers for t in m.neuron_truth_tables)
-        print(f"NeuraLUT run {run + 1}/{args.runs}: {times[-1]:.2f} s wall, {cpu_times[-1]:.2f} s CPU",
+        print(f"NeuraLUT run {run + 1}/{args.runs}: {times[-1]:.2f} s wall, {cpu_times[-1]:.2f} s CPU "
+              f"(of which {sys_times[-1]:.2f} s system)",
               file=sys.stderr, flush=True)
         del model, layers
     result = {
         "runs_s": times,
-        "cpu_s": cpu_times,
+        "cpu_s": cpu_times,  # user + system, all threads
+        "sys_s": sys_times,
         "median_s": statistics.median(times),
         "tables": tables,
         "entries": entries,

@@ -205,8 +205,9 @@ def run_neuralut_reference(src: str, python: str, runs: int, entries: int) -> di
     print(
         f"NeuraLUT generate_truth_tables (its own JSC-5L model, untrained, CPU, torch {ref['torch']} with "
         f"{ref['torch_threads']} threads, brevitas {ref['brevitas']}; load average {load:.1f} before): "
-        f"runs {runs_text} s wall, median {ref['median_s']:.2f} s; CPU "
-        f"{', '.join(f'{t:.2f}' for t in ref['cpu_s'])} s; peak RSS {ref['peak_rss_gib']:.2f} GiB; "
+        f"runs {runs_text} s wall, median {ref['median_s']:.2f} s; CPU (user+sys) "
+        f"{', '.join(f'{t:.2f}' for t in ref['cpu_s'])} s, of which system "
+        f"{', '.join(f'{t:.2f}' for t in ref['sys_s'])} s; peak RSS {ref['peak_rss_gib']:.2f} GiB; "
         f"{ref['tables']} tables, {ref['entries']:,} entries"
     )
     for shim in ref.get("shims", []):
