@@ -11,12 +11,19 @@ is timed as a separate process (parsing, analysis, enumeration, printing all inc
 with its peak memory (the child's maximum resident set size). Target: <= 7 s, 4 GiB.
 With --check, the lut-level function is compared with PyTorch on random inputs.
 
-    python bench/nn_to_lut_jsc.py [--check N] [--keep DIR]
+With --neuralut SRC (a checkout of NeuraLUT, github MartaAndronic/NeuraLUT), NeuraLUT's own
+generator (`neuralut.nn.generate_truth_tables` on its own JSC-5L model) is timed in the same
+run by bench/neuralut_reference.py, a child process started with --neuralut-python (an
+interpreter whose environment has NeuraLUT's dependencies: torch and brevitas at the commit
+its README pins), and its median is printed beside lutopt's time with the ratio.
+
+    python bench/nn_to_lut_jsc.py [--check N] [--keep DIR] [--neuralut SRC [--neuralut-python PY]]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -91,6 +98,14 @@ def main() -> int:
         action="store_true",
         help="also compare every entry of the 128 input-layer tables with PyTorch (about 20 s)",
     )
+    ap.add_argument("--neuralut", metavar="SRC", help="NeuraLUT checkout: also time its generator in this run")
+    ap.add_argument(
+        "--neuralut-python",
+        metavar="PY",
+        default=sys.executable,
+        help="interpreter with NeuraLUT's dependencies (torch, brevitas) (default: this one)",
+    )
+    ap.add_argument("--neuralut-runs", type=int, default=3, help="timed runs of NeuraLUT's generator (median)")
     args = ap.parse_args()
     from torch_mlir import fx
 
@@ -131,6 +146,19 @@ def main() -> int:
     )
     ok = seconds <= 7 and peak_kib <= 4 * 2**20
     print(f"target <= 7 s and <= 4 GiB: {'met' if ok else 'NOT met'}")
+    if args.neuralut:
+        ref = run_neuralut_reference(args.neuralut, args.neuralut_python, args.neuralut_runs, entries)
+        if ref is None:
+            ok = False
+        else:
+            median = ref["median_s"]
+            print(
+                f"lutopt {seconds:.2f} s vs NeuraLUT's generator {median:.2f} s (median, same run): "
+                f"{median / seconds:.1f}x faster (issue 10 asks >= 10x, i.e. <= {median / 10:.2f} s: "
+                f"{'met' if seconds * 10 <= median else 'NOT met'})"
+            )
+    else:
+        print("NeuraLUT's generator was not measured (--neuralut SRC [--neuralut-python PY] to time it in this run)")
 
     if args.check:
         from lutopt.api import parse_module
@@ -151,6 +179,43 @@ def main() -> int:
         same = check_layer1_exhaustively(model, out)
         ok = ok and same
     return 0 if ok else 1
+
+
+def run_neuralut_reference(src: str, python: str, runs: int, entries: int) -> dict | None:
+    """Time NeuraLUT's generator with bench/neuralut_reference.py in a child process.
+
+    Returns its JSON result (printed here), or None after saying why it failed.
+    """
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "neuralut_reference.py")
+    cmd = [python, script, src, "--runs", str(runs)]
+    load = os.getloadavg()[0]
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)  # its stderr passes through
+    except OSError as e:
+        print(f"NeuraLUT's generator not measured: cannot run {python}: {e}")
+        return None
+    lines = proc.stdout.strip().splitlines()
+    try:
+        ref = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        print(f"NeuraLUT's generator not measured: {' '.join(cmd)} exited with {proc.returncode} "
+              "without a result (its message is above)")
+        return None
+    runs_text = ", ".join(f"{t:.2f}" for t in ref["runs_s"])
+    print(
+        f"NeuraLUT generate_truth_tables (its own JSC-5L model, untrained, CPU, torch {ref['torch']} with "
+        f"{ref['torch_threads']} threads, brevitas {ref['brevitas']}; load average {load:.1f} before): "
+        f"runs {runs_text} s wall, median {ref['median_s']:.2f} s; CPU (user+sys) "
+        f"{', '.join(f'{t:.2f}' for t in ref['cpu_s'])} s, of which system "
+        f"{', '.join(f'{t:.2f}' for t in ref['sys_s'])} s; peak RSS {ref['peak_rss_gib']:.2f} GiB; "
+        f"{ref['tables']} tables, {ref['entries']:,} entries"
+    )
+    for shim in ref.get("shims", []):
+        print(f"  run-time shim in the reference: {shim}")
+    if ref["entries"] != entries:
+        print(f"NeuraLUT generated {ref['entries']:,} table entries, not {entries:,}: not the same work")
+        return None
+    return ref
 
 
 def check_layer1_exhaustively(model: JSC5L, lut_path: str) -> bool:
