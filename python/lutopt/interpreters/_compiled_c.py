@@ -12,22 +12,18 @@ functions of `CHUNK` instructions (see `c_source`), called by
 library is built with `$CC` (default `cc`) and `FLAGS` (plain `-O1` if the compiler
 refuses them) and cached in `$LUTOPT_CACHE_DIR` (default `~/.cache/lutopt/bitsim`) under
 a hash of the source, the command and the compiler's version, so each design is compiled
-once per machine (and loaded once per process).
+once per machine (and loaded once per process): `lutopt.cbuild`, which the C kernels of
+the partition enumeration share.
 """
 
 from __future__ import annotations
 
 import ctypes
-import hashlib
-import os
-import shutil
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
+from lutopt.cbuild import cache_dir, find_compiler, load_library  # noqa: F401  (cache_dir: re-exported)
 from lutopt.diagnostics import LutoptError
 
 VECTOR_BITS = (64, 128, 256, 512)
@@ -48,23 +44,6 @@ compiled in 2.9 CPU-s and ran at 17 M vectors/s, `-O2 -march=native
 --param=max-combine-insns=2` in 4.9 CPU-s at 20 M/s, plain `-O2 -march=native` in 9.3 s
 (GCC 12, AVX-512 machine, load 7)."""
 _LIBS: dict[str, ctypes.CDLL] = {}  # loaded libraries by hash
-
-
-def find_compiler() -> str | None:
-    """The C compiler command (`$CC` or `cc`/`gcc`/`clang`), or None."""
-    cc = os.environ.get("CC")
-    if cc:
-        return shutil.which(cc)
-    for name in ("cc", "gcc", "clang"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def cache_dir() -> Path:
-    d = os.environ.get("LUTOPT_CACHE_DIR")
-    return Path(d) if d else Path.home() / ".cache" / "lutopt" / "bitsim"
 
 
 def c_source(program, vector_bits: int = 256, chunk: int = CHUNK) -> str:
@@ -193,48 +172,17 @@ def c_source(program, vector_bits: int = 256, chunk: int = CHUNK) -> str:
     return "\n".join(lines)
 
 
-def _compiler_version(cc: str) -> str:
-    try:
-        r = subprocess.run([cc, "--version"], capture_output=True, text=True, timeout=30)
-        return r.stdout.splitlines()[0] if r.stdout else ""
-    except (OSError, subprocess.SubprocessError):
-        return ""
-
-
 def build(source: str, cc: str | None = None, flags: tuple[str, ...] = FLAGS) -> tuple[ctypes.CDLL, bool, float]:
     """Compiles `source` into a shared library (or takes it from the cache) and loads it:
     (library, taken from the cache, seconds spent compiling)."""
     cc = cc or find_compiler()
     if cc is None:
         raise LutoptError("no C compiler found for the compiled simulator (set CC, or use backend='numba')")
-    key = hashlib.sha256("\0".join([source, cc, *flags, _compiler_version(cc)]).encode()).hexdigest()[:32]
-    lib = _LIBS.get(key)
-    if lib is not None:
-        return lib, True, 0.0
-    d = cache_dir()
-    d.mkdir(parents=True, exist_ok=True)
-    so = d / f"bitsim_{key}.so"
-    seconds = 0.0
-    cached = so.exists()
-    if not cached:
-        t0 = time.perf_counter()
-        with tempfile.TemporaryDirectory(dir=d) as tmp:
-            src = Path(tmp) / "bitsim.c"
-            src.write_text(source)
-            out = Path(tmp) / "bitsim.so"
-            cmd = [cc, *flags, "-shared", "-fPIC", "-o", str(out), str(src)]
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            if r.returncode != 0:  # e.g. a compiler without -march=native or GCC's params
-                cmd = [cc, "-O1", "-shared", "-fPIC", "-o", str(out), str(src)]
-                r = subprocess.run(cmd, capture_output=True, text=True)
-            if r.returncode != 0:
-                raise LutoptError(f"the C compiler failed on the bit-parallel simulator: {r.stderr.strip()[:2000]}")
-            os.replace(out, so)  # atomic: other processes see the whole library or none
-        seconds = time.perf_counter() - t0
-    lib = ctypes.CDLL(str(so))
+    lib, cached, seconds = load_library(
+        source, cc, tuple(flags), ("-O1",), prefix="bitsim", what="the bit-parallel simulator", memo=_LIBS
+    )
     lib.lutopt_bitsim.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
     lib.lutopt_bitsim.restype = ctypes.c_int
-    _LIBS[key] = lib
     return lib, cached, seconds
 
 
