@@ -7,19 +7,34 @@ group; a group is evaluated once for all its partitions and all table entries, o
 arrays of shape (partitions, entries, elements), in chunks of partitions.
 
 Float semantics are those of the ops (float32, see `dialects/nn.py`): `nn.contract
-... fused` uses a true fused multiply-add per step (compiled with numba when available;
-NumPy's emulation through float64 otherwise), which is what PyTorch's CPU matmul
+... fused` uses a true fused multiply-add per step, which is what PyTorch's CPU matmul
 kernels compute, so the entries are the codes PyTorch computes.
+
+Kernels (`EnumerateParams.kernel`, or `$LUTOPT_ENUM_KERNEL` when that is None):
+
+- `c`: the group's program as generated C (`lutopt.analysis._nn_c`), compiled once with
+  the system C compiler and cached on disk, run on ranges of partitions and entries in
+  parallel threads; `fmaf` for a fused step;
+- `numba`: the program on NumPy arrays with numba's contraction kernels (`_nn_kernels`,
+  `llvm.fma` for a fused step);
+- `numpy`: all in NumPy (a fused step emulated through float64: it can differ from a true
+  fused multiply-add, rarely, when the float64 sum lies half-way between two float32);
+- `auto` (the default): C when a compiler is found and the program has a C form (every
+  op of the map bodies has a bit-exact C equivalent), else numba when installed (and
+  `use_numba`), else NumPy. numba is imported only when it runs.
+
+The C and numba kernels give the same entries, bit for bit (the tests compare them).
 
     tables, stats = enumerate_partitions(partition_ops, EnumerateParams())
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,9 +69,18 @@ class EnumerateParams:
     """A progress bar on stderr; None: for runs of `PROGRESS_ENTRIES` entries or more, when
     `lutopt.progress.progress_wanted()`."""
     use_numba: bool = True
-    """Compile the contraction kernel with numba (when installed)."""
+    """Where the arrays kernel runs (no C kernel): compile its contractions with numba
+    (when installed)."""
     threads: int = 0
     """Chunks evaluated in parallel threads (0: one per CPU)."""
+    kernel: str | None = None
+    """`auto`, `c`, `numba` or `numpy` (see the module docstring); None: `$LUTOPT_ENUM_KERNEL`,
+    default `auto`. `c` when the C kernel cannot run (no compiler, an op with no C form)
+    is an error."""
+
+
+KERNELS = ("auto", "c", "numba", "numpy")
+KERNEL_ENV = "LUTOPT_ENUM_KERNEL"
 
 
 @dataclass
@@ -66,13 +90,28 @@ class EnumerateStats:
     entries: int = 0
     seconds: float = 0.0
     kernel: str = ""
+    """The kernels that ran (`c`, `numba`, `numpy`; several joined by `+`)."""
+    compile_seconds: float = 0.0
+    """Spent compiling C (0 when the libraries came from the disk cache)."""
+    fallback: str = ""
+    """Why the C kernel did not run for some group (`auto`), if it did not."""
 
     def report(self) -> str:
         rate = self.entries / self.seconds if self.seconds else float("inf")
+        extra = ""
+        if "c" in self.kernel.split("+"):
+            extra = f", C compiled in {self.compile_seconds:.2f} s" if self.compile_seconds else ", C from the cache"
+        if self.fallback:
+            extra += f"; no C kernel: {self.fallback}"
         return (
             f"{self.partitions} partitions in {self.groups} groups, {self.entries} entries, "
-            f"{self.seconds:.2f} s ({rate:,.0f} entries/s, contraction kernel: {self.kernel})"
+            f"{self.seconds:.2f} s ({rate:,.0f} entries/s, kernel: {self.kernel}{extra})"
         )
+
+    def _ran(self, kernel: str) -> None:
+        names = set(self.kernel.split("+")) - {""}
+        names.add(kernel)
+        self.kernel = "+".join(k for k in ("c", "numba", "numpy") if k in names)
 
 
 # --------------------------------------------------------------------- programs
@@ -106,9 +145,10 @@ def body_key(block: Block) -> tuple:
     return tuple(items)
 
 
-def compile_partition(part: PartitionOp | PartitionGroupOp) -> Program:
+def compile_partition(part: PartitionOp | PartitionGroupOp, bodies: dict[tuple, Block] | None = None) -> Program:
     """The program of a partition (of a group's body: its `data` are partition 0's arrays,
-    in the order of `dialects.nn.body_arrays`, which the group's data arrays stack)."""
+    in the order of `dialects.nn.body_arrays`, which the group's data arrays stack); the
+    body of each `nn.map` goes into `bodies` by its key."""
     block = part.body.block
     slot: dict[SSAValue, int] = {}
     instrs: list[tuple] = []
@@ -148,7 +188,10 @@ def compile_partition(part: PartitionOp | PartitionGroupOp) -> Program:
             a = np.asarray(a).reshape(-1)
             instrs.append(("const", new(op.result), put(a), a.shape))
         elif isinstance(op, MapOp):
-            instrs.append(("map", new(op.output), tuple(slot[v] for v in op.inputs), body_key(op.body.block), op.output.type.get_shape()[0]))  # type: ignore[attr-defined]
+            bkey = body_key(op.body.block)
+            if bodies is not None:
+                bodies.setdefault(bkey, op.body.block)
+            instrs.append(("map", new(op.output), tuple(slot[v] for v in op.inputs), bkey, op.output.type.get_shape()[0]))  # type: ignore[attr-defined]
         elif isinstance(op, ContractOp):
             w = op.weight_array()
             i = op.index_array()
@@ -226,6 +269,103 @@ def contract(x, init, w, idx, fused: bool, use_numba: bool, bias=None) -> tuple[
     return out, "numba"
 
 
+def _arrays_kernel(use_numba: bool) -> str:
+    """The arrays kernel that runs: numba if wanted and installed, else numpy."""
+    if use_numba:
+        try:
+            _numba_kernels()
+            return "numba"
+        except ImportError:
+            pass
+    return "numpy"
+
+
+def kernel_choice(params: EnumerateParams) -> str:
+    """`params.kernel`, or `$LUTOPT_ENUM_KERNEL`, or `auto`."""
+    choice = params.kernel or os.environ.get(KERNEL_ENV) or "auto"
+    if choice not in KERNELS:
+        raise ValueError(f"enumeration kernel '{choice}': expected one of {', '.join(KERNELS)}")
+    return choice
+
+
+_C_KERNELS: dict[tuple, object] = {}
+"""The C kernel of each program key this process has met (or why there is none)."""
+
+
+def c_kernel(prog: Program, bodies: dict[tuple, Block], stats: EnumerateStats, forced: bool = False):
+    """The C kernel of `prog` (a `_nn_c.CKernel`, compiled or loaded once per process),
+    or None when it cannot run (the reason goes to `stats.fallback`; with `forced`, it is
+    an `Unsupported` error)."""
+    kernel = _C_KERNELS.get(prog.key)
+    if kernel is None:
+        from lutopt.analysis import _nn_c
+        from lutopt.cbuild import find_compiler
+        from lutopt.diagnostics import LutoptError
+
+        cc = find_compiler()
+        if cc is None:
+            kernel = "no C compiler found (set CC)"
+        else:
+            try:
+                kernel = _nn_c.CKernel(prog, bodies, cc)
+                stats.compile_seconds += kernel.stats["cc_s"]
+            except _nn_c.NotCompilable as e:
+                kernel = f"no C form: {e}"
+            except LutoptError as e:
+                kernel = e.message
+        _C_KERNELS[prog.key] = kernel
+    if isinstance(kernel, str):
+        if forced:
+            raise Unsupported(f"the C kernel of the enumeration cannot run: {kernel}", None)  # type: ignore[arg-type]
+        if kernel not in stats.fallback:
+            stats.fallback = f"{stats.fallback}; {kernel}" if stats.fallback else kernel
+        return None
+    return kernel
+
+
+def _tiles(P: int, N: int, target: int) -> list[tuple[int, int, int, int]]:
+    """(p0, p1, n0, n1) ranges of about `target` entries that cover P partitions of N entries."""
+    from lutopt.analysis._nn_c import LANES
+
+    if N >= target:
+        step = -(-target // LANES) * LANES
+        return [(p, p + 1, n, min(N, n + step)) for p in range(P) for n in range(0, N, step)]
+    per = max(1, target // max(N, 1))
+    return [(p, min(P, p + per), 0, N) for p in range(0, P, per)]
+
+
+def _tile_target(total: int, workers: int) -> int:
+    """Entries per call of a C kernel: a few calls per thread (the machine may be shared)."""
+    return min(1 << 20, max(1 << 14, total // (8 * workers)))
+
+
+def _run_c(kernel, stacked: list[np.ndarray], codes: np.ndarray | None, params: EnumerateParams, stats: EnumerateStats) -> np.ndarray:
+    stats._ran("c")
+    prepared = kernel.prepare(stacked)
+    P = prepared[3]
+    if codes is not None:
+        codes = np.ascontiguousarray(codes, dtype=np.int64)
+        N = codes.shape[-2]
+        if codes.ndim == 3:
+            if codes.shape[0] not in (1, P) and P > 1:
+                raise ValueError(f"codes for {codes.shape[0]} partitions, data for {P}")
+            P = max(P, codes.shape[0])
+    else:
+        N = 1 << kernel.bits
+    out = np.empty((P, N), dtype=np.uint64)
+    workers = params.threads or os.cpu_count() or 1
+    tiles = _tiles(P, N, _tile_target(P * N, workers))
+    if workers > 1 and len(tiles) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda t: kernel.run(prepared, out, *t, codes=codes), tiles))
+    else:
+        for t in tiles:
+            kernel.run(prepared, out, *t, codes=codes)
+    return out
+
+
 # --------------------------------------------------------------------- evaluation
 
 
@@ -249,7 +389,27 @@ def run_program(
     """Evaluates a group's program for its stacked data; returns (P, 2^bits) uint64 entries.
 
     With `codes` (N, operands), evaluates those operand vectors instead of every entry;
-    with `codes` (P, N, operands), each partition on its own vectors."""
+    with `codes` (P, N, operands), each partition on its own vectors. The kernel is chosen
+    as `enumerate_partitions` chooses it (the C kernel runs on `params.threads` threads)."""
+    choice = kernel_choice(params)
+    if choice in ("auto", "c"):
+        kernel = c_kernel(prog, bodies, stats, forced=choice == "c")
+        if kernel is not None:
+            return _run_c(kernel, stacked, codes, params, stats)
+    return run_arrays(prog, stacked, bodies, params, stats, codes, use_numba=choice != "numpy" and params.use_numba)
+
+
+def run_arrays(
+    prog: Program,
+    stacked: list[np.ndarray],
+    bodies: dict[tuple, Block],
+    params: EnumerateParams,
+    stats: EnumerateStats,
+    codes: np.ndarray | None = None,
+    use_numba: bool = True,
+) -> np.ndarray:
+    """`run_program` on NumPy arrays (the numba or the NumPy kernel)."""
+    stats._ran(_arrays_kernel(use_numba))
     bits = sum(prog.widths)
     N = (1 << bits) if codes is None else codes.shape[-2]
     entries = np.arange(N, dtype=np.int64)
@@ -297,8 +457,7 @@ def run_program(
         elif kind == "contract":
             _, dst, x, init, wk, ik, _shape, fused, bk = ins
             bias = None if bk is None else stacked[bk]
-            out, kernel = contract(vals[x], vals[init], stacked[wk], stacked[ik], fused, params.use_numba, bias)
-            stats.kernel = kernel
+            out, _kernel = contract(vals[x], vals[init], stacked[wk], stacked[ik], fused, use_numba, bias)
             vals[dst] = out
         elif kind == "quantize":
             _, dst, src, scale, lo, hi, width = ins
@@ -331,9 +490,9 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _batch(op: PartitionOp | PartitionGroupOp) -> tuple[Program, list[np.ndarray], int]:
+def _batch(op: PartitionOp | PartitionGroupOp, bodies: dict[tuple, Block]) -> tuple[Program, list[np.ndarray], int]:
     """(program, its data stacked with the partitions in front, number of partitions)."""
-    prog = compile_partition(op)
+    prog = compile_partition(op, bodies)
     if isinstance(op, PartitionGroupOp):
         data = op.data_arrays()
         if len(data) != len(prog.data) or any(d.shape[1:] != a.shape for d, a in zip(data, prog.data)):
@@ -349,18 +508,15 @@ def enumerate_partitions(
     MSB): one per `nn.partition`, one per result of an `nn.partition_group`, in order."""
     params = params or EnumerateParams()
     start = time.perf_counter()
-    batches = [_batch(p) for p in parts]
+    choice = kernel_choice(params)
+    bodies: dict[tuple, Block] = {}
+    batches = [_batch(p, bodies) for p in parts]
     # Batches of the same structure (a layer) are evaluated together.
     groups: dict[tuple, list[int]] = {}
     for i, (prog, _, _) in enumerate(batches):
         groups.setdefault(prog.key, []).append(i)
     first = np.cumsum([0] + [n for _, _, n in batches])
     stats = EnumerateStats(partitions=int(first[-1]))
-    bodies: dict[tuple, Block] = {}
-    for part in parts:
-        for op in part.body.block.ops:
-            if isinstance(op, MapOp):
-                bodies.setdefault(body_key(op.body.block), op.body.block)
     stats.groups = len(groups)
     total = sum((1 << sum(batches[i][0].widths)) * batches[i][2] for m in groups.values() for i in m)
     stats.entries = total
@@ -369,8 +525,31 @@ def enumerate_partitions(
         show = total >= PROGRESS_ENTRIES and progress_wanted()
     bar = _Progress(total, bool(show))
     tables: list[np.ndarray | None] = [None] * int(first[-1])
-    jobs: list[tuple[Program, list[np.ndarray], np.ndarray, int]] = []
-    for members in groups.values():
+    workers = params.threads or os.cpu_count() or 1
+
+    # The C kernels of the groups (compiled in parallel: the compiler runs outside the GIL).
+    kernels: dict[tuple, object] = {}
+    if choice in ("auto", "c"):
+        keys = list(groups)
+
+        def kernel_of(key: tuple) -> object:
+            return c_kernel(batches[groups[key][0]][0], bodies, stats, forced=choice == "c")
+
+        if workers > 1 and sum(k not in _C_KERNELS for k in keys) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                found = list(pool.map(kernel_of, keys))
+        else:
+            found = [kernel_of(k) for k in keys]
+        kernels = {k: c for k, c in zip(keys, found) if c is not None}
+
+    # Jobs: calls of a C kernel on ranges of partitions and entries, and chunks of
+    # partitions for the arrays kernels; each returns the entries it evaluated.
+    jobs: list[Callable[[], int]] = []
+    target = _tile_target(total, workers)
+    use_numba = choice != "numpy" and params.use_numba
+    for key, members in groups.items():
         prog = batches[members[0]][0]
         if len(members) == 1:
             stacked = batches[members[0]][1]
@@ -378,33 +557,51 @@ def enumerate_partitions(
             stacked = [np.concatenate([batches[i][1][k] for i in members]) for k in range(len(prog.data))]
         where = np.concatenate([np.arange(first[i], first[i + 1]) for i in members])
         n = 1 << sum(prog.widths)
+        kernel = kernels.get(key)
+        if kernel is not None:
+            stats._ran("c")
+            prepared = kernel.prepare(stacked)  # type: ignore[attr-defined]
+            out = np.empty((prepared[3], n), dtype=np.uint64)
+            # A program without per-partition data is evaluated once for the whole group.
+            for j, i in enumerate(where):
+                tables[int(i)] = out[j if out.shape[0] > 1 else 0]
+            for tile in _tiles(out.shape[0], n, target):
+                jobs.append(functools.partial(_c_job, kernel, prepared, out, tile))
+            continue
+        stats._ran(_arrays_kernel(use_numba))
         cmax = max([1] + [int(ins[4]) for ins in prog.instrs if ins[0] == "map"] + [int(ins[6][0]) for ins in prog.instrs if ins[0] == "contract"])
         chunk = max(1, params.chunk_elements // (n * cmax))
         for s in range(0, len(where), chunk):
-            jobs.append((prog, [d[s : s + chunk] for d in stacked], where[s : s + chunk], n))
+            sub = [d[s : s + chunk] for d in stacked]
+            jobs.append(functools.partial(_arrays_job, prog, sub, where[s : s + chunk], n, bodies, params, stats, use_numba, tables))
 
-    def run(job: tuple[Program, list[np.ndarray], np.ndarray, int]) -> tuple[np.ndarray, np.ndarray, int]:
-        prog, stacked, where, n = job
-        out = run_program(prog, stacked, bodies, params, stats)
-        # A program without per-partition data is evaluated once for the whole group.
-        return where, np.broadcast_to(out, (len(where), *out.shape[1:])), n
-
-    def collect(result: tuple[np.ndarray, np.ndarray, int]) -> None:
-        where, out, n = result
-        for j, i in enumerate(where):
-            tables[int(i)] = np.ascontiguousarray(out[j])
-        bar.step(n * len(where))
-
-    workers = params.threads or os.cpu_count() or 1
     if workers > 1 and len(jobs) > 1:
-        # NumPy's element-wise loops and the numba kernels release the GIL.
+        # The C kernels (ctypes), NumPy's element-wise loops and the numba kernels release the GIL.
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(run, jobs):
-                collect(result)
+            for done in pool.map(lambda job: job(), jobs):
+                bar.step(done)
     else:
         for job in jobs:
-            collect(run(job))
+            bar.step(job())
     stats.seconds = time.perf_counter() - start
     return [t for t in tables if t is not None], stats  # type: ignore[misc]
+
+
+def _c_job(kernel, prepared, out: np.ndarray, tile: tuple[int, int, int, int]) -> int:
+    kernel.run(prepared, out, *tile)
+    p0, p1, n0, n1 = tile
+    return (p1 - p0) * (n1 - n0)
+
+
+def _arrays_job(
+    prog: Program, stacked: list[np.ndarray], where: np.ndarray, n: int, bodies: dict[tuple, Block],
+    params: EnumerateParams, stats: EnumerateStats, use_numba: bool, tables: list[np.ndarray | None],
+) -> int:
+    out = run_arrays(prog, stacked, bodies, params, stats, use_numba=use_numba)
+    # A program without per-partition data is evaluated once for the whole group.
+    out = np.broadcast_to(out, (len(where), *out.shape[1:]))
+    for j, i in enumerate(where):
+        tables[int(i)] = np.ascontiguousarray(out[j])
+    return n * len(where)
