@@ -68,16 +68,19 @@ def test_max_table_bits_option_is_checked():
         run_passes(m, "nn-fold-constants,nn-raise-quantizers,nn-partition{max-table-bits=40}")
 
 
-def test_enumeration_without_numba_gives_the_same_tables():
+def test_enumeration_kernels_give_the_same_tables():
+    """The C kernel (when a compiler is found), numba's and NumPy's (see also
+    test/python/analysis/test_nn_enumerate_c.py)."""
     from lutopt.dialects.nn import PartitionOp
     from lutopt.analysis.nn_enumerate import EnumerateParams, enumerate_partitions
 
     m = partitioned()
     parts = [op for op in m.walk() if isinstance(op, PartitionOp)]
     fast, stats = enumerate_partitions(parts, EnumerateParams())
-    slow, _ = enumerate_partitions(parts, EnumerateParams(use_numba=False))
     assert stats.entries == sum(len(t) for t in fast)
-    assert all(np.array_equal(x, y) for x, y in zip(fast, slow))
+    for params in (EnumerateParams(kernel="numba"), EnumerateParams(kernel="numpy"), EnumerateParams(use_numba=False)):
+        other, _ = enumerate_partitions(parts, params)
+        assert all(np.array_equal(x, y) for x, y in zip(fast, other))
 
 
 def test_check_passes_reference_is_the_unpartitioned_function(capsys):
@@ -91,9 +94,11 @@ def test_check_passes_reference_is_the_unpartitioned_function(capsys):
 
 def test_check_passes_catches_a_broken_absorption(monkeypatch):
     """A broken enumeration (its quantizer scales the input by 1.5) changes the partitions'
-    own evaluator in the same way as the tables, so only an independent reference sees it."""
+    own evaluator in the same way as the tables, so only an independent reference sees it.
+    (The NumPy kernel: the C kernel has its quantizer in its generated code.)"""
     from lutopt.analysis import nn_enumerate
 
+    monkeypatch.setenv(nn_enumerate.KERNEL_ENV, "numpy")
     original = nn_enumerate.quantize_codes
     monkeypatch.setattr(nn_enumerate, "quantize_codes", lambda x, *a: original(x * np.float32(1.5), *a))
     m = parse_module(INPUT.read_text(), str(INPUT))
