@@ -5,7 +5,8 @@ keeps the algorithm), so `--check-passes` compares nn-partition's output with th
 
 Importing this module registers `nn.partition` and `nn.partition_group` with the lut/rtl interpreter
 (`lutopt.interpreters.core`), which imports it on the first `nn.partition` it meets (the
-enumeration brings its numba kernels).
+enumeration brings its kernels: generated C, compiled once per program structure and
+cached on disk, or numba's).
 """
 
 from __future__ import annotations
