@@ -12,7 +12,8 @@ operation order, so every entry is the code PyTorch computes. Partitions with th
 operands and the same table become one `lut.table`. A progress bar is printed on
 stderr for runs of 4M+ entries when stderr is a terminal or with LUTOPT_PROGRESS=1 (not
 with LUTOPT_PROGRESS=0: `lutopt.progress`);
-LUTOPT_STATS=1 prints the enumeration figures.
+LUTOPT_STATS=1 prints the enumeration figures (and the kernel that ran: generated C
+compiled once and cached on disk, or numba; LUTOPT_ENUM_KERNEL forces one).
 """
 
 from __future__ import annotations
