@@ -353,13 +353,14 @@ def c_source(prog, bodies: dict[tuple, Block], lanes: int = LANES, cblock: int |
         elif op == "quantize":
             _, dst, src, scale, lo, hi, width = ins
             need(src, "f", "'nn.quantize'")
+            if width > 32:
+                raise NotCompilable("a quantizer of more than 32 bits")
             kind[dst], length[dst] = "u", length[src]
             s = len(scales)
             scales.append(scale)
             # the bounds as float32, as NumPy compares and assigns them (exact below 2^24)
             flo, fhi = _float_literal(float(np.float32(lo))), _float_literal(float(np.float32(hi)))
-            narrow = -(2**31) <= lo and hi < 2**31
-            conv = "(int64_t)(int32_t)q" if narrow else "(int64_t)q"
+            conv = "(int64_t)(int32_t)q" if -(2**24) <= lo and hi <= 2**24 else "(int64_t)q"  # int32: vectorises
             loop(
                 length[dst],
                 [

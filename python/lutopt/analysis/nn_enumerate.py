@@ -311,8 +311,10 @@ def c_kernel(prog: Program, bodies: dict[tuple, Block], stats: EnumerateStats, f
                 stats.compile_seconds += kernel.stats["cc_s"]
             except _nn_c.NotCompilable as e:
                 kernel = f"no C form: {e}"
-            except LutoptError as e:
+            except LutoptError as e:  # the compiler failed
                 kernel = e.message
+            except OSError as e:  # the library did not load
+                kernel = f"the compiled enumeration kernel did not load: {e}"
         _C_KERNELS[prog.key] = kernel
     if isinstance(kernel, str):
         if forced:
