@@ -15,8 +15,10 @@ from lutopt.analysis import _nn_c
 from lutopt.analysis import nn_enumerate as ne
 from lutopt.api import parse_module
 from lutopt.cbuild import find_compiler
-from lutopt.dialects.nn import MapOp, PartitionOp
+from lutopt.api import run_passes
+from lutopt.dialects.nn import MapOp, PartitionGroupOp, PartitionOp
 from lutopt.interpreters.common import Unsupported
+from repo_paths import INPUTS
 
 HAS_CC = find_compiler() is not None
 needs_cc = pytest.mark.skipif(not HAS_CC, reason="no C compiler (cc, gcc or clang) found")
@@ -150,7 +152,7 @@ def all_kernels_agree(parts: list[PartitionOp], **params) -> list[np.ndarray]:
         runs[k] = tables
     first = next(iter(runs.values()))
     for k, tables in runs.items():
-        assert len(tables) == len(parts)
+        assert len(tables) == sum(len(op.results) for op in parts)
         for i, (a, b) in enumerate(zip(first, tables)):
             assert a.dtype == b.dtype == np.uint64
             bad = np.flatnonzero(a != b)
@@ -291,6 +293,34 @@ def test_every_map_op_and_predicate_on_nan_infinities_and_signed_zeros():
     tables = all_kernels_agree(parts)
     # the ops see every special value: 1/-0 and 1/+0 both occur (clamped to 8 and 7)
     assert {0, 7, 8} <= set(np.concatenate(tables).tolist())
+
+
+def test_partition_groups_and_per_partition_codes():
+    """nn.partition_group (one body, stacked data) as nn-to-lut builds it, and codes of
+    shape (partitions, rows, operands): each partition on its own operands' codes (the
+    simulator's evaluator of a group)."""
+    m = parse_module((INPUTS / "masked-linear.torch.mlir").read_text(), "m.mlir")
+    run_passes(m, "nn-fold-constants,nn-raise-quantizers,nn-partition{group=true}")
+    ops = [op for op in m.walk() if isinstance(op, (PartitionOp, PartitionGroupOp))]
+    group = next(op for op in ops if isinstance(op, PartitionGroupOp))
+    tables = all_kernels_agree(ops)
+    assert len(tables) == sum(len(op.results) for op in ops)
+    prog = ne.compile_partition(group)
+    bodies = {ne.body_key(o.body.block): o.body.block for o in group.body.walk() if isinstance(o, MapOp)}
+    stacked = group.data_arrays()
+    P = stacked[0].shape[0]
+    codes = np.random.default_rng(0).integers(0, 4, (P, 70, len(prog.widths))).astype(np.int64)
+    got = {}
+    for k in (["c"] if HAS_CC else []) + ARRAYS:
+        got[k] = ne.run_program(prog, stacked, bodies, ne.EnumerateParams(kernel=k), ne.EnumerateStats(), codes)
+        assert got[k].shape == (P, 70)
+    for k in got:
+        assert np.array_equal(got[k], next(iter(got.values())))
+    # the same as the tables, row by row
+    first = sum(len(op.results) for op in ops[: ops.index(group)])
+    index = (codes[..., 0] << 4) | (codes[..., 1] << 2) | codes[..., 2]
+    for p in range(P):
+        assert np.array_equal(got[ARRAYS[0]][p], tables[first + p][index[p]])
 
 
 # --------------------------------------------------------------------- the C kernel itself
