@@ -38,6 +38,7 @@ from xdsl.passes import ModulePass
 from lutopt.diagnostics import LutoptError, set_location
 from lutopt.ir.groupsum import set_divisor
 from lutopt.ir.layer import HEAD_LAYER, set_gate_layers, set_layer
+from lutopt.ir.unchanged import mark_unchanged
 
 
 
@@ -209,6 +210,7 @@ class NnLogicToGate(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if not 2 <= self.max_inputs <= 12:
             raise LutoptError(f"nn-logic-to-gate: max-inputs must be between 2 and 12, got {self.max_inputs}")
+        changed = False
         for f in list(op.ops):
             if not isinstance(f, func.FuncOp) or not f.body.blocks:
                 continue
@@ -222,3 +224,6 @@ class NnLogicToGate(ModulePass):
             parent.insert_op_before(new_f, f)
             f.detach()
             f.erase()
+            changed = True
+        if not changed:  # no logic-gate network here (a table model): nothing to verify again
+            mark_unchanged(op)

@@ -4,7 +4,9 @@ Shared by the compiled bit-parallel evaluator (`lutopt.interpreters._compiled_c`
 C kernels of the partition enumeration (`lutopt.analysis._nn_c`). A library is built with
 `$CC` (default `cc`, `gcc` or `clang`) and cached in `$LUTOPT_CACHE_DIR` (default
 `~/.cache/lutopt/bitsim`) under a hash of the source, the compiler, its flags and its
-version, so each source is compiled once per machine; a process loads it once (`dlopen`).
+version (and, for `-march=native`, the host CPU's model and instruction-set flags, so a
+cache directory shared by different machines never hands one a library with instructions
+it lacks), so each source is compiled once per machine; a process loads it once (`dlopen`).
 """
 
 from __future__ import annotations
@@ -49,6 +51,23 @@ def compiler_version(cc: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=1)
+def host_cpu() -> str:
+    """The host CPU as `-march=native` sees it: model name and flags from /proc/cpuinfo
+    (elsewhere, the platform's processor and machine names)."""
+    import platform
+
+    try:
+        with open("/proc/cpuinfo") as f:
+            lines = f.read().split("\n\n")[0].splitlines()
+        keep = [ln for ln in lines if ln.split(":")[0].strip() in ("vendor_id", "model name", "flags", "Features", "CPU part")]
+        if keep:
+            return "\n".join(keep)
+    except OSError:
+        pass
+    return f"{platform.machine()} {platform.processor()}"
+
+
 def load_library(
     source: str,
     cc: str,
@@ -66,7 +85,10 @@ def load_library(
     (the library is cached under `flags` all the same). `memo` holds the libraries this
     process has loaded, by hash; `prefix` names the cached file (`prefix_HASH.so`) and
     `what` the generated code in error messages."""
-    key = hashlib.sha256("\0".join([source, cc, *flags, compiler_version(cc)]).encode()).hexdigest()[:32]
+    parts = [source, cc, *flags, compiler_version(cc)]
+    if any(f.startswith(("-march=native", "-mcpu=native", "-mtune=native")) for f in flags):
+        parts.append(host_cpu())
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
     lib = memo.get(key)
     if lib is not None:
         return lib, True, 0.0

@@ -26,6 +26,7 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from lutopt.diagnostics import LutoptError
+from lutopt.ir.unchanged import mark_unchanged
 from lutopt.interpreters.common import Unsupported
 from lutopt.interpreters.tensor import attr_array, constant_array, evaluate_op
 
@@ -144,8 +145,12 @@ class NnFoldConstants(ModulePass):
     name = "nn-fold-constants"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        changed = False
         for f in op.walk():
             if isinstance(f, func.FuncOp) and f.body.blocks:
                 block = f.body.block
                 if fold_constants(ctx, list(block.ops)):  # only clean up after itself
                     erase_dead(list(block.ops))
+                    changed = True
+        if not changed:
+            mark_unchanged(op)
