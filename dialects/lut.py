@@ -22,6 +22,7 @@ attribute), which parses about sixty times faster than a list:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -84,8 +85,13 @@ def dense_table_attr(values: np.ndarray | Sequence[int], width: int) -> DenseInt
         raise TypeError("table entries must be integers")
     arr = arr.astype(np.uint64, copy=False) & np.uint64(mask(width))
     data = arr.astype("<u%d" % _entry_bytes(width)).tobytes()
-    ttype = TensorType(IntegerType(width), [len(arr)])
-    return DenseIntOrFPElementsAttr(ttype, BytesAttr(data))
+    return DenseIntOrFPElementsAttr(_table_type(width, len(arr)), BytesAttr(data))
+
+
+@functools.lru_cache(maxsize=1024)
+def _table_type(width: int, entries: int) -> TensorType:
+    """A cached `tensor<entries x i<width>>` (building one verifies it)."""
+    return TensorType(IntegerType(width), [entries])
 
 
 def hex_table_text(values: np.ndarray | Sequence[int], width: int) -> str:
