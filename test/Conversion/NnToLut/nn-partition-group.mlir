@@ -1,5 +1,6 @@
 // RUN: lutopt %s -p 'nn-partition{group=true}' | filecheck %s
 // RUN: lutopt %s -p 'nn-partition{group=true}' | lutopt | filecheck %s
+// RUN: lutopt %s -p 'nn-partition{group=true}' --print-op-generic | lutopt | filecheck %s
 // RUN: lutopt %s -p 'nn-partition{group=true},nn-absorb-partitions' | filecheck %s --check-prefix=TABLE
 // RUN: lutopt %s -p 'nn-partition,nn-absorb-partitions' | filecheck %s --check-prefix=TABLE
 // RUN: lutopt %s -p 'nn-partition{group=true},nn-absorb-partitions' --check-passes -o /dev/null
