@@ -177,6 +177,11 @@ VARIANTS: tuple[CmvmOptions, ...] = (
 """The variants `solve_cmvm` tries by default (on the benchmark's nine matrices each is
 the best of these on some matrix; see docs/nn-level.md)."""
 
+FULL_SEARCH_DIGITS = 4096
+"""`solve_cmvm` tries all `VARIANTS` on matrices of at most this many CSD digits, only the
+first one on larger ones (each variant takes about as long: 0.9 s for a 16x64 matrix of
+int8 weights, 2,828 digits; 10 s for 32x128, 11,380 digits)."""
+
 
 def _tie_key(tie: str):
     if tie == "new":
@@ -316,10 +321,15 @@ def solve_cmvm(
 
     `options`: one variant, or several (the graph of the fewest adder bits is kept: logic
     plus full-adder bits, see `AdderGraph.bit_cost`, then the fewest adders); by default
-    the `VARIANTS` (those that share rows only if `share_rows`)."""
+    the `VARIANTS`, or only the first one when `m` has more than `FULL_SEARCH_DIGITS` CSD
+    digits (without sharing rows unless `share_rows`)."""
     if isinstance(options, CmvmOptions):
         return _solve(m, lo, hi, options)
-    variants = VARIANTS if options is None else options
+    if options is None:
+        full = int(csd_matrix(m).sum()) <= FULL_SEARCH_DIGITS
+        variants = VARIANTS if full else VARIANTS[:1]
+    else:
+        variants = options
     if not share_rows:
         variants = tuple(dict.fromkeys(CmvmOptions(**{**v.__dict__, "share_rows": False}) for v in variants))
     best, best_key = None, None

@@ -178,3 +178,16 @@ def test_negated_rows_share():
 def test_csd_matrix_wide_values():
     v = np.array([0, 1, -1, 3, -3, 2**40 + 2**20 + 1, -(2**61) + 3, 2**61 - 1, 0x5555555555555])
     assert csd_matrix(v).tolist() == [len(csd_digits(int(x))) for x in v]
+
+
+def test_large_matrices_solve_one_variant(monkeypatch):
+    import lutopt.logic.cmvm as cmvm
+
+    rng = np.random.default_rng(12)
+    M = rng.integers(-128, 128, size=(12, 10))
+    lo, hi = np.zeros(10, np.int64), np.full(10, 255)
+    graphs = [solve_cmvm(M, lo, hi, options=v) for v in cmvm.VARIANTS]
+    # the variants differ here, and the default keeps another one than the first
+    assert solve_cmvm(M, lo, hi).ops != graphs[0].ops
+    monkeypatch.setattr(cmvm, "FULL_SEARCH_DIGITS", int(csd_matrix(M).sum()) - 1)
+    assert solve_cmvm(M, lo, hi).ops == graphs[0].ops
