@@ -167,18 +167,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=60)
     ap.add_argument("--hidden", type=int, default=32)
     ap.add_argument("--simulator", default="auto")
+    ap.add_argument("--seed", type=int, default=0, help="seeds the initial weights and the training")
     ap.add_argument("--model", help="a state dict: loaded if the file exists, else trained and saved there")
     args = ap.parse_args(argv)
     import torch
     from torch_mlir import fx
 
     xtr, xte, ytr, yte = load_digits_split()
+    torch.manual_seed(args.seed)  # before building: the initial weights come from it too
     model = build(args.hidden)
     if args.model and Path(args.model).exists():
         model.load_state_dict(torch.load(args.model))
         what = f"loaded {args.model}"
     else:
-        secs = train(model, xtr, ytr, args.epochs)
+        secs = train(model, xtr, ytr, args.epochs, args.seed)
         what = f"trained {args.epochs} epochs in {secs:.1f} s"
         if args.model:
             torch.save(model.state_dict(), args.model)
