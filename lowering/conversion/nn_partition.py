@@ -172,12 +172,11 @@ class _RecordOut:
     def __init__(self, arg_types: list[IntegerType]):
         self.items: list[tuple] = [tuple(t.width.data for t in arg_types)]
         self.data: list[np.ndarray] = []
-        self.n = 0
 
     def _new(self, item: tuple) -> int:
+        """Adds a value; its handle is its number (items[0] holds the operand widths)."""
         self.items.append(item)
-        self.n += 1
-        return self.n - 1
+        return len(self.items) - 2
 
     def codes(self, first: int, n: int, width: int) -> int:
         return self._new(("codes", first, n, width))
@@ -306,6 +305,17 @@ class _Builder:
             self.node(base)
         root = self.cones.root
         return self.out.finish(self.vector(root.take(np.array([self.p]))), q)
+
+
+def _operands(lv: list[tuple[SSAValue, np.ndarray]], code_values: dict[SSAValue, list[SSAValue | None]]) -> list[SSAValue]:
+    """The code values a partition reads, in the order of its leaves `lv`."""
+    operands = []
+    for c, ids in lv:
+        for i in ids:
+            v = code_values[c][int(i)]
+            assert v is not None
+            operands.append(v)
+    return operands
 
 
 def _add_group(
@@ -454,25 +464,16 @@ def partition_function(
                     raise LutoptError(
                         too_wide + " (add quantizers, reduce the fan-in, or raise max-table-bits)", q
                     )
-            def operands_of(lv=lv) -> list[SSAValue]:
-                operands = []
-                for c, ids in lv:
-                    for i in ids:
-                        v = code_values[c][int(i)]
-                        assert v is not None
-                        operands.append(v)
-                return operands
-
             try:
                 if group and too_wide is None:
                     rb = _Builder(m, cones[q], int(p), lv, _RecordOut)
                     key = rb.build(q)
-                    groups.setdefault(key, []).append((int(p), operands_of(), rb.out.data))
+                    groups.setdefault(key, []).append((int(p), _operands(lv, code_values), rb.out.data))
                     continue
                 region = _Builder(m, cones[q], int(p), lv, _XdslOut).build(q)
             except Unsupported as e:
                 raise LutoptError(e.message, e.op)
-            part = PartitionOp(operands_of(), IntegerType(q.width), region)
+            part = PartitionOp(_operands(lv, code_values), IntegerType(q.width), region)
             part.location = q.location
             set_layer(part, layer_name(layer))
             if too_wide is not None:

@@ -50,9 +50,10 @@ from lutopt.dialects.nn import (
     PartitionOp,
     QuantizeOp,
     YieldOp,
+    body_arrays,
 )
 from lutopt.interpreters.common import Unsupported
-from lutopt.interpreters.tensor import attr_array, cmpf_predicate, eval_body, fma_f32
+from lutopt.interpreters.tensor import cmpf_predicate, eval_body, fma_f32
 from lutopt.progress import progress_wanted
 
 PROGRESS_ENTRIES = 1 << 22
@@ -147,22 +148,22 @@ def body_key(block: Block) -> tuple:
 
 def compile_partition(part: PartitionOp | PartitionGroupOp, bodies: dict[tuple, Block] | None = None) -> Program:
     """The program of a partition (of a group's body: its `data` are partition 0's arrays,
-    in the order of `dialects.nn.body_arrays`, which the group's data arrays stack); the
-    body of each `nn.map` goes into `bodies` by its key."""
+    `dialects.nn.body_arrays`, in the order the group's data arrays stack them); the body
+    of each `nn.map` goes into `bodies` by its key."""
     block = part.body.block
     slot: dict[SSAValue, int] = {}
     instrs: list[tuple] = []
-    data: list[np.ndarray] = []
+    arrays = body_arrays(block)  # the data, in the order a group's data arrays stack them
+    data = [np.asarray(a) for a, _, _ in arrays]
+    keys: dict[Operation, list[int]] = {}
+    for k, (_, _, op) in enumerate(arrays):
+        keys.setdefault(op, []).append(k)
     argpos = {a: i for i, a in enumerate(block.args)}
     widths = [a.type.width.data for a in block.args]  # type: ignore[attr-defined]
 
     def new(v: SSAValue) -> int:
         slot[v] = len(slot)
         return slot[v]
-
-    def put(a: np.ndarray) -> int:
-        data.append(a)
-        return len(data) - 1
 
     out_width = part.results[0].type.width.data  # type: ignore[attr-defined]
     for op in block.ops:
@@ -179,26 +180,21 @@ def compile_partition(part: PartitionOp | PartitionGroupOp, bodies: dict[tuple, 
         elif isinstance(op, tensor.ConcatOp):
             instrs.append(("concat", new(op.results[0]), tuple(slot[v] for v in op.operands)))
         elif isinstance(op, GatherOp):
-            idx = op.index_array()
-            instrs.append(("gather", new(op.output), slot[op.input], put(idx), idx.shape))
+            (k,) = keys[op]
+            instrs.append(("gather", new(op.output), slot[op.input], k, data[k].shape))
         elif isinstance(op, arith.ConstantOp):
-            a = attr_array(op.value)
-            if a is None or a.dtype != np.float32:
+            if op not in keys:  # body_arrays takes the dense f32 constants only
                 raise Unsupported("unsupported constant inside a partition", op)
-            a = np.asarray(a).reshape(-1)
-            instrs.append(("const", new(op.result), put(a), a.shape))
+            (k,) = keys[op]
+            instrs.append(("const", new(op.result), k, data[k].shape))
         elif isinstance(op, MapOp):
             bkey = body_key(op.body.block)
             if bodies is not None:
                 bodies.setdefault(bkey, op.body.block)
             instrs.append(("map", new(op.output), tuple(slot[v] for v in op.inputs), bkey, op.output.type.get_shape()[0]))  # type: ignore[attr-defined]
         elif isinstance(op, ContractOp):
-            w = op.weight_array()
-            i = op.index_array()
-            b = op.bias_array()
-            wk, ik = put(w), put(i)  # in the order of `dialects.nn.body_arrays`
-            bk = None if b is None else put(np.asarray(b, np.float32))
-            instrs.append(("contract", new(op.output), slot[op.input], slot[op.init], wk, ik, w.shape, op.fused is not None, bk))
+            wk, ik, *bk = keys[op]  # weights, indices[, bias]
+            instrs.append(("contract", new(op.output), slot[op.input], slot[op.init], wk, ik, data[wk].shape, op.fused is not None, bk[0] if bk else None))
         elif isinstance(op, QuantizeOp):
             lo, hi = op.bounds
             instrs.append(("quantize", new(op.output), slot[op.input], float(op.scale_value), lo, hi, op.width))
@@ -492,8 +488,9 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _batch(op: PartitionOp | PartitionGroupOp, bodies: dict[tuple, Block]) -> tuple[Program, list[np.ndarray], int]:
-    """(program, its data stacked with the partitions in front, number of partitions)."""
+def stacked_program(op: PartitionOp | PartitionGroupOp, bodies: dict[tuple, Block]) -> tuple[Program, list[np.ndarray], int]:
+    """(program, its data stacked with the partitions in front, number of partitions); the
+    bodies of its maps go into `bodies`."""
     prog = compile_partition(op, bodies)
     if isinstance(op, PartitionGroupOp):
         data = op.data_arrays()
@@ -512,7 +509,7 @@ def enumerate_partitions(
     start = time.perf_counter()
     choice = kernel_choice(params)
     bodies: dict[tuple, Block] = {}
-    batches = [_batch(p, bodies) for p in parts]
+    batches = [stacked_program(p, bodies) for p in parts]
     # Batches of the same structure (a layer) are evaluated together.
     groups: dict[tuple, list[int]] = {}
     for i, (prog, _, _) in enumerate(batches):
