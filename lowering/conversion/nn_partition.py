@@ -307,8 +307,9 @@ class _Builder:
         return self.out.finish(self.vector(root.take(np.array([self.p]))), q)
 
 
-def _operands(lv: list[tuple[SSAValue, np.ndarray]], code_values: dict[SSAValue, list[SSAValue | None]]) -> list[SSAValue]:
-    """The code values a partition reads, in the order of its leaves `lv`."""
+def _code_list(lv: list[tuple[SSAValue, np.ndarray]], code_values: dict[SSAValue, list[SSAValue | None]]) -> list[SSAValue]:
+    """The scalar values of the elements `ids` of each code `c` of `lv`, in order (a
+    partition's operands, the function's results)."""
     operands = []
     for c, ids in lv:
         for i in ids:
@@ -468,12 +469,12 @@ def partition_function(
                 if group and too_wide is None:
                     rb = _Builder(m, cones[q], int(p), lv, _RecordOut)
                     key = rb.build(q)
-                    groups.setdefault(key, []).append((int(p), _operands(lv, code_values), rb.out.data))
+                    groups.setdefault(key, []).append((int(p), _code_list(lv, code_values), rb.out.data))
                     continue
                 region = _Builder(m, cones[q], int(p), lv, _XdslOut).build(q)
             except Unsupported as e:
                 raise LutoptError(e.message, e.op)
-            part = PartitionOp(_operands(lv, code_values), IntegerType(q.width), region)
+            part = PartitionOp(_code_list(lv, code_values), IntegerType(q.width), region)
             part.location = q.location
             set_layer(part, layer_name(layer))
             if too_wide is not None:
@@ -482,12 +483,7 @@ def partition_function(
             vals[int(p)] = part.output
         for members in groups.values():
             _add_group(m, cones[q], q, leaves[q], members, layer, new_block, vals)
-    results: list[SSAValue] = []
-    for code, ids in outputs:
-        for i in ids:
-            v = code_values[code][int(i)]
-            assert v is not None
-            results.append(v)
+    results = _code_list(outputs, code_values)
     new_block.add_op(func.ReturnOp(*results))
     new_f = func.FuncOp(f.sym_name.data, FunctionType.from_lists(arg_types, [r.type for r in results]), Region(new_block))
     new_f.location = f.location
